@@ -1,0 +1,377 @@
+//! Audio in: decode a file into mono `f32` samples at the file's own rate.
+//!
+//! openSMILE's wave reader mixes channels by summing the integer samples of all
+//! channels in `f32`, dividing by the channel count and then by the format's full
+//! scale, which for 16-bit audio is 32767 (not 32768). emo-pipe does the same so
+//! that 16-bit files give bit-identical input samples; other integer widths use
+//! the same 16-bit-relative scale (24-bit: 32767·256; 8-bit unsigned: centred and
+//! scaled like 16-bit), 32-bit integers 2147483647 and float files are used as is.
+
+use std::fs::File;
+use std::io::BufReader;
+use std::path::{Path, PathBuf};
+
+mod mixdown;
+pub use mixdown::{mix_float, mix_int, IntFormat};
+
+/// A decoded recording, mixed down to one channel.
+#[derive(Debug, Clone)]
+pub struct Audio {
+    /// Mono samples, nominally in [-1, 1].
+    pub samples: Vec<f32>,
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Channel count of the source before mixdown.
+    pub channels: u16,
+    /// A short description of the source sample format, e.g. `pcm16`.
+    pub format: String,
+}
+
+impl Audio {
+    /// Duration in seconds.
+    pub fn duration(&self) -> f64 {
+        self.samples.len() as f64 / f64::from(self.sample_rate.max(1))
+    }
+}
+
+/// Limits on what the reader accepts.
+#[derive(Debug, Clone, Copy)]
+pub struct ReadOptions {
+    /// Refuse recordings longer than this many seconds (`None`: no limit).
+    pub max_seconds: Option<f64>,
+}
+
+impl Default for ReadOptions {
+    fn default() -> Self {
+        ReadOptions {
+            max_seconds: Some(4.0 * 3600.0),
+        }
+    }
+}
+
+/// Why a file could not be read. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum AudioError {
+    #[error("{path}: cannot open: {source}")]
+    Open {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a readable audio file: {reason}")]
+    Decode { path: PathBuf, reason: String },
+    #[error("{path}: unsupported audio: {reason}")]
+    Unsupported { path: PathBuf, reason: String },
+    #[error("{path}: {reason}")]
+    Invalid { path: PathBuf, reason: String },
+    #[error("{path}: {seconds:.0} s is longer than the limit of {limit:.0} s (raise it with --max-duration)")]
+    TooLong {
+        path: PathBuf,
+        seconds: f64,
+        limit: f64,
+    },
+}
+
+/// Reads an audio file with default limits.
+pub fn read_audio(path: &Path) -> Result<Audio, AudioError> {
+    read_audio_with(path, &ReadOptions::default())
+}
+
+/// Reads an audio file: WAV through hound (falling back to symphonia for WAV
+/// variants hound does not take), everything else through symphonia.
+pub fn read_audio_with(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
+    let is_wav = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .is_some_and(|e| e.eq_ignore_ascii_case("wav") || e.eq_ignore_ascii_case("wave"));
+    let audio = if is_wav {
+        match read_wav(path, opts) {
+            Ok(a) => a,
+            Err(WavFailure::Fatal(e)) => return Err(e),
+            Err(WavFailure::TrySymphonia(reason)) => {
+                read_symphonia(path, opts).map_err(|e| match e {
+                    AudioError::Decode { path, .. } => AudioError::Decode { path, reason },
+                    other => other,
+                })?
+            }
+        }
+    } else {
+        read_symphonia(path, opts)?
+    };
+    validate(path, audio)
+}
+
+fn validate(path: &Path, audio: Audio) -> Result<Audio, AudioError> {
+    if audio.sample_rate == 0 {
+        return Err(AudioError::Invalid {
+            path: path.to_owned(),
+            reason: "sample rate is 0".into(),
+        });
+    }
+    if audio.samples.is_empty() {
+        return Err(AudioError::Invalid {
+            path: path.to_owned(),
+            reason: "no audio samples".into(),
+        });
+    }
+    if let Some(i) = audio.samples.iter().position(|x| !x.is_finite()) {
+        return Err(AudioError::Invalid {
+            path: path.to_owned(),
+            reason: format!("sample {i} is not a finite number (NaN or infinity)"),
+        });
+    }
+    Ok(audio)
+}
+
+fn check_length(
+    path: &Path,
+    frames: u64,
+    rate: u32,
+    opts: &ReadOptions,
+) -> Result<(), AudioError> {
+    if let Some(limit) = opts.max_seconds {
+        let seconds = frames as f64 / f64::from(rate.max(1));
+        if seconds > limit {
+            return Err(AudioError::TooLong {
+                path: path.to_owned(),
+                seconds,
+                limit,
+            });
+        }
+    }
+    Ok(())
+}
+
+enum WavFailure {
+    Fatal(AudioError),
+    TrySymphonia(String),
+}
+
+fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
+    let file = File::open(path).map_err(|source| {
+        WavFailure::Fatal(AudioError::Open {
+            path: path.to_owned(),
+            source,
+        })
+    })?;
+    let reader = hound::WavReader::new(BufReader::new(file))
+        .map_err(|e| WavFailure::TrySymphonia(e.to_string()))?;
+    let spec = reader.spec();
+    let invalid = |reason: String| {
+        WavFailure::Fatal(AudioError::Invalid {
+            path: path.to_owned(),
+            reason,
+        })
+    };
+    if spec.channels == 0 {
+        return Err(invalid("the header declares 0 channels".into()));
+    }
+    if spec.sample_rate == 0 {
+        return Err(invalid("the header declares a sample rate of 0".into()));
+    }
+    // hound's length comes from the data chunk's declared size; a truncated file
+    // then ends early, which is reported below rather than trusted.
+    check_length(path, u64::from(reader.duration()), spec.sample_rate, opts)
+        .map_err(WavFailure::Fatal)?;
+    let nch = usize::from(spec.channels);
+    let decode_err = |e: hound::Error| {
+        WavFailure::Fatal(AudioError::Decode {
+            path: path.to_owned(),
+            reason: format!("damaged sample data: {e}"),
+        })
+    };
+    let (samples, format) = match spec.sample_format {
+        hound::SampleFormat::Float => {
+            if spec.bits_per_sample != 32 {
+                return Err(WavFailure::TrySymphonia(format!(
+                    "{}-bit float WAV",
+                    spec.bits_per_sample
+                )));
+            }
+            let raw = collect_samples(reader.into_samples::<f32>()).map_err(decode_err)?;
+            (mix_float(&raw, nch), "float32".to_string())
+        }
+        hound::SampleFormat::Int => {
+            let fmt = IntFormat::from_bits(spec.bits_per_sample).ok_or_else(|| {
+                WavFailure::Fatal(AudioError::Unsupported {
+                    path: path.to_owned(),
+                    reason: format!("{}-bit integer samples", spec.bits_per_sample),
+                })
+            })?;
+            let raw = collect_samples(reader.into_samples::<i32>()).map_err(decode_err)?;
+            (mix_int(&raw, nch, fmt), format!("pcm{}", spec.bits_per_sample))
+        }
+    };
+    Ok(Audio {
+        samples,
+        sample_rate: spec.sample_rate,
+        channels: spec.channels,
+        format,
+    })
+}
+
+/// Collects samples; a file cut short inside its data chunk keeps the complete
+/// frames read so far (as openSMILE does) instead of failing.
+fn collect_samples<T, I>(iter: I) -> Result<Vec<T>, hound::Error>
+where
+    I: Iterator<Item = Result<T, hound::Error>>,
+{
+    let mut out = Vec::new();
+    for s in iter {
+        match s {
+            Ok(v) => out.push(v),
+            Err(hound::Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
+                break
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(out)
+}
+
+fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
+    use symphonia::core::audio::{AudioBufferRef, Signal};
+    use symphonia::core::codecs::DecoderOptions;
+    use symphonia::core::errors::Error as SymErr;
+    use symphonia::core::formats::FormatOptions;
+    use symphonia::core::io::MediaSourceStream;
+    use symphonia::core::meta::MetadataOptions;
+    use symphonia::core::probe::Hint;
+
+    let decode = |reason: String| AudioError::Decode {
+        path: path.to_owned(),
+        reason,
+    };
+    let file = File::open(path).map_err(|source| AudioError::Open {
+        path: path.to_owned(),
+        source,
+    })?;
+    let mss = MediaSourceStream::new(Box::new(file), Default::default());
+    let mut hint = Hint::new();
+    if let Some(ext) = path.extension().and_then(|e| e.to_str()) {
+        hint.with_extension(ext);
+    }
+    let probed = symphonia::default::get_probe()
+        .format(
+            &hint,
+            mss,
+            &FormatOptions::default(),
+            &MetadataOptions::default(),
+        )
+        .map_err(|e| decode(format!("unrecognised format ({e})")))?;
+    let mut format = probed.format;
+    let track = format
+        .default_track()
+        .ok_or_else(|| decode("no audio track".into()))?;
+    let track_id = track.id;
+    let params = track.codec_params.clone();
+    let rate = params
+        .sample_rate
+        .ok_or_else(|| decode("no sample rate in the stream".into()))?;
+    if rate == 0 {
+        return Err(AudioError::Invalid {
+            path: path.to_owned(),
+            reason: "sample rate is 0".into(),
+        });
+    }
+    if let Some(frames) = params.n_frames {
+        check_length(path, frames, rate, opts)?;
+    }
+    let mut decoder = symphonia::default::get_codecs()
+        .make(&params, &DecoderOptions::default())
+        .map_err(|e| AudioError::Unsupported {
+            path: path.to_owned(),
+            reason: e.to_string(),
+        })?;
+    let mut samples: Vec<f32> = Vec::new();
+    let mut channels: u16 = 0;
+    let mut fmt_name = String::from("unknown");
+    let max_samples = opts
+        .max_seconds
+        .map(|s| (s * f64::from(rate)).ceil() as usize);
+    loop {
+        let packet = match format.next_packet() {
+            Ok(p) => p,
+            Err(SymErr::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
+            Err(SymErr::ResetRequired) => break,
+            Err(e) => return Err(decode(e.to_string())),
+        };
+        if packet.track_id() != track_id {
+            continue;
+        }
+        let buf = match decoder.decode(&packet) {
+            Ok(b) => b,
+            // A damaged packet in a lossy stream is skipped, as players do.
+            Err(SymErr::DecodeError(_)) => continue,
+            Err(e) => return Err(decode(e.to_string())),
+        };
+        let spec = *buf.spec();
+        channels = spec.channels.count() as u16;
+        macro_rules! int_planes {
+            ($b:expr, $fmt:expr, $name:expr, $conv:expr) => {{
+                fmt_name = $name.into();
+                let b = $b;
+                let n = b.frames();
+                let nch = b.spec().channels.count();
+                let mut inter = Vec::with_capacity(n * nch);
+                for i in 0..n {
+                    for c in 0..nch {
+                        inter.push($conv(b.chan(c)[i]));
+                    }
+                }
+                samples.extend(mix_int(&inter, nch, $fmt));
+            }};
+        }
+        match buf {
+            AudioBufferRef::U8(b) => {
+                int_planes!(b, IntFormat::U8, "pcm8", |v: u8| i32::from(v) - 128)
+            }
+            AudioBufferRef::S8(b) => int_planes!(b, IntFormat::U8, "pcm8", i32::from),
+            AudioBufferRef::S16(b) => int_planes!(b, IntFormat::I16, "pcm16", i32::from),
+            AudioBufferRef::S24(b) => {
+                int_planes!(b, IntFormat::I24, "pcm24", |v: symphonia::core::sample::i24| v
+                    .inner())
+            }
+            AudioBufferRef::S32(b) => int_planes!(b, IntFormat::I32, "pcm32", |v: i32| v),
+            AudioBufferRef::F32(b) => {
+                fmt_name = "float32".into();
+                let n = b.frames();
+                let nch = b.spec().channels.count();
+                let mut inter = Vec::with_capacity(n * nch);
+                for i in 0..n {
+                    for c in 0..nch {
+                        inter.push(b.chan(c)[i]);
+                    }
+                }
+                samples.extend(mix_float(&inter, nch));
+            }
+            other => {
+                // Remaining formats (u16/u24/u32/f64) go through a float copy.
+                let mut sb = symphonia::core::audio::SampleBuffer::<f32>::new(
+                    other.capacity() as u64,
+                    *other.spec(),
+                );
+                sb.copy_interleaved_ref(other);
+                fmt_name = "float".into();
+                samples.extend(mix_float(sb.samples(), spec.channels.count()));
+            }
+        }
+        if let Some(max) = max_samples {
+            if samples.len() > max {
+                return Err(AudioError::TooLong {
+                    path: path.to_owned(),
+                    seconds: samples.len() as f64 / f64::from(rate),
+                    limit: opts.max_seconds.unwrap_or_default(),
+                });
+            }
+        }
+    }
+    if channels == 0 {
+        channels = params.channels.map(|c| c.count() as u16).unwrap_or(0);
+    }
+    Ok(Audio {
+        samples,
+        sample_rate: rate,
+        channels,
+        format: fmt_name,
+    })
+}

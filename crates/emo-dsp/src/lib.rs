@@ -1,0 +1,22 @@
+//! Pure signal-processing blocks. Each is a small function or struct with no
+//! knowledge of the IS10 chain that strings them together (that is `emo-lld`).
+//!
+//! Where openSMILE's numbers depend on single-precision arithmetic (the LPC path,
+//! smoothing, deltas) the blocks compute in `f32` in the same order, so that the
+//! features match it to float32 precision rather than merely approximately.
+
+pub mod delta;
+pub mod framing;
+pub mod lpc;
+pub mod lsp;
+pub mod mel;
+pub mod mfcc;
+pub mod parabola;
+pub mod resample;
+pub mod shs;
+pub mod smoothing;
+pub mod spectrum;
+pub mod spline;
+pub mod window;
+
+pub use framing::FrameGeometry;

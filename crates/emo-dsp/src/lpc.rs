@@ -1,0 +1,90 @@
+//! Linear prediction by the autocorrelation method, in single precision.
+//!
+//! The LPC fit of a band-limited frame is badly conditioned: a double-precision
+//! Levinson recursion differs from a single-precision one by up to 0.03 in the
+//! coefficients at 16 kHz. To reproduce openSMILE's LSPs, both the
+//! autocorrelation and the recursion run in `f32` in its order.
+
+/// Biased autocorrelation `r[k] = Σ_{i=k}^{N−1} x[i]·x[i−k]`, k = 0..=order,
+/// each a sequential `f32` sum.
+pub fn autocorrelation(x: &[f32], order: usize) -> Vec<f32> {
+    (0..=order)
+        .map(|k| {
+            let mut s = 0.0f32;
+            for i in k..x.len() {
+                s += x[i] * x[i - k];
+            }
+            s
+        })
+        .collect()
+}
+
+/// Levinson–Durbin recursion: predictor `A(z) = 1 + Σ a_i z^{−i}` from the
+/// autocorrelation `r[0..=p]`. Returns `a_1..a_p` (all zero if `r[0] = 0`).
+pub fn lpc_from_autocorrelation(r: &[f32], p: usize) -> Vec<f32> {
+    let mut a = vec![0.0f32; p];
+    if r.len() <= p || r[0] == 0.0 {
+        return a;
+    }
+    let mut e = r[0];
+    for m in 1..=p {
+        let mut sum = r[m];
+        for i in 1..m {
+            sum += a[i - 1] * r[m - i];
+        }
+        let k = (-1.0f32 / e) * sum;
+        a[m - 1] = k;
+        // Symmetric in-place update; the middle element (even m) once only.
+        for i in 1..=m / 2 {
+            let x = a[i - 1];
+            a[i - 1] += k * a[m - i - 1];
+            if i < m / 2 || m % 2 == 1 {
+                a[m - i - 1] += k * x;
+            }
+        }
+        e *= 1.0 - k * k;
+        if e == 0.0 {
+            for v in a.iter_mut().skip(m) {
+                *v = 0.0;
+            }
+            break;
+        }
+    }
+    a
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn autocorrelation_by_hand() {
+        let r = autocorrelation(&[1.0, 2.0, 3.0], 2);
+        assert_eq!(r, vec![14.0, 8.0, 3.0]);
+    }
+
+    #[test]
+    fn ar1_process_is_recovered() {
+        // r[k] = rho^k: the order-2 predictor is a1 = -rho, a2 = 0.
+        let rho = 0.5f32;
+        let a = lpc_from_autocorrelation(&[1.0, rho, rho * rho], 2);
+        assert!((a[0] + rho).abs() < 1e-6);
+        assert!(a[1].abs() < 1e-6);
+    }
+
+    #[test]
+    fn order_two_matches_yule_walker() {
+        // Solve the 2x2 Yule-Walker system by hand for r = [2, 1, 0.5].
+        let a = lpc_from_autocorrelation(&[2.0, 1.0, 0.5], 2);
+        // [2 1; 1 2] [a1 a2]' = -[1 0.5]'  -> a1 = -0.5, a2 = 0
+        assert!((a[0] + 0.5).abs() < 1e-6);
+        assert!(a[1].abs() < 1e-6);
+        let a = lpc_from_autocorrelation(&[1.0, 0.0, -0.5], 2);
+        assert!(a[0].abs() < 1e-6 && (a[1] - 0.5).abs() < 1e-6);
+    }
+
+    #[test]
+    fn silence_gives_zeros() {
+        assert_eq!(lpc_from_autocorrelation(&[0.0; 9], 8), vec![0.0; 8]);
+    }
+}

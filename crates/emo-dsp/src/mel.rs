@@ -1,0 +1,119 @@
+//! Triangular mel filterbank.
+
+/// `mel(f) = 1127·ln(1 + f/700)`.
+pub fn hz_to_mel(f: f64) -> f64 {
+    1127.0 * (1.0 + f / 700.0).ln()
+}
+
+/// A bank of triangular filters with peak 1 and no area normalisation, spread
+/// evenly on the mel scale between `lo_hz` and `hi_hz`. Only the bins strictly
+/// between `round(lo/Δf)` and `round(hi/Δf)` contribute.
+#[derive(Debug, Clone)]
+pub struct MelFilterbank {
+    n_bands: usize,
+    /// (bin, band, weight) triples.
+    taps: Vec<(usize, usize, f64)>,
+}
+
+impl MelFilterbank {
+    /// `bin_hz` is the spacing of the spectrum's bins, `n_bins` their count
+    /// (K/2+1). `hi_hz` above half the implied sampling rate `(n_bins−1)·2·bin_hz`
+    /// (or ≤ 0, or below `lo_hz`) is replaced by that half.
+    pub fn new(n_bands: usize, lo_hz: f64, hi_hz: f64, bin_hz: f64, n_bins: usize) -> Self {
+        let nyquist = (n_bins.saturating_sub(1)) as f64 * bin_hz;
+        let hi_hz = if hi_hz > nyquist || hi_hz <= 0.0 || hi_hz < lo_hz {
+            nyquist
+        } else {
+            hi_hz
+        };
+        let mlo = hz_to_mel(lo_hz);
+        let mhi = hz_to_mel(hi_hz);
+        let centres: Vec<f64> = (0..n_bands + 2)
+            .map(|m| mlo + m as f64 * (mhi - mlo) / (n_bands as f64 + 1.0))
+            .collect();
+        let n_lo = (lo_hz / bin_hz).round() as usize;
+        let n_hi = ((hi_hz / bin_hz).round() as usize).min(n_bins);
+        let mut taps = Vec::new();
+        for bin in n_lo + 1..n_hi {
+            let m = hz_to_mel(bin as f64 * bin_hz);
+            let Some(j) = centres.iter().position(|&c| c >= m) else {
+                continue;
+            };
+            if j == 0 {
+                continue;
+            }
+            let w = (centres[j] - m) / (centres[j] - centres[j - 1]);
+            if j >= 2 {
+                taps.push((bin, j - 2, w));
+            }
+            if j - 1 < n_bands {
+                taps.push((bin, j - 1, 1.0 - w));
+            }
+        }
+        MelFilterbank { n_bands, taps }
+    }
+
+    /// Number of bands.
+    pub fn bands(&self) -> usize {
+        self.n_bands
+    }
+
+    /// Band energies from a power spectrum `P[k] = |X[k]|²`.
+    pub fn apply(&self, power: &[f64], out: &mut [f64]) {
+        out.iter_mut().for_each(|v| *v = 0.0);
+        for &(bin, band, w) in &self.taps {
+            if let Some(&p) = power.get(bin) {
+                out[band] += w * p;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn mel_of_700_hz() {
+        assert!((hz_to_mel(700.0) - 1127.0 * 2f64.ln()).abs() < 1e-9);
+    }
+
+    #[test]
+    fn each_interior_bin_weights_sum_to_one() {
+        let fb = MelFilterbank::new(26, 20.0, 8000.0, 31.25, 257);
+        let mut sums = vec![0.0; 257];
+        let mut bins_per_band = vec![0; 26];
+        for &(bin, band, w) in &fb.taps {
+            sums[bin] += w;
+            bins_per_band[band] += 1;
+            assert!((0.0..=1.0).contains(&w));
+        }
+        // bins 2..=255 are used; away from the first and last half-triangle the
+        // rising and falling slopes add to one.
+        assert_eq!(sums[0], 0.0);
+        assert_eq!(sums[1], 0.0);
+        assert_eq!(sums[256], 0.0);
+        for s in &sums[5..220] {
+            assert!((s - 1.0).abs() < 1e-12);
+        }
+        assert!(bins_per_band.iter().all(|&n| n > 0));
+    }
+
+    #[test]
+    fn single_bin_at_a_centre_feeds_one_band_fully() {
+        // Build a bank whose second centre falls exactly on a bin and check the weight.
+        let fb = MelFilterbank::new(2, 0.0, 300.0, 100.0, 4);
+        // centres in mel at 0, m(300)/3, 2m(300)/3, m(300); bins 1 and 2 used.
+        let mut out = [0.0; 2];
+        fb.apply(&[0.0, 1.0, 0.0, 0.0], &mut out);
+        let c1 = hz_to_mel(300.0) / 3.0;
+        let m = hz_to_mel(100.0);
+        // bin 1 lies between centre 0 and 1 (m < c1?) or 1 and 2
+        if m <= c1 {
+            assert!((out[0] - m / c1).abs() < 1e-12);
+        } else {
+            let c2 = 2.0 * c1;
+            assert!((out[0] - (c2 - m) / (c2 - c1)).abs() < 1e-12);
+        }
+    }
+}

@@ -1,0 +1,392 @@
+//! Pitch candidates by subharmonic summation (Hermes, 1988) on a log2-frequency
+//! magnitude spectrum.
+
+use crate::parabola::parabola_vertex;
+use crate::spline::NaturalSpline;
+
+/// Options of [`LogFrequencySpectrum`].
+#[derive(Debug, Clone, Copy)]
+pub struct LogScaleOptions {
+    /// Lowest frequency of the target axis (Hz).
+    pub min_hz: f64,
+    /// Keep only spectral peaks: zero the bins further than 2 from any peak.
+    pub enhance_peaks: bool,
+    /// Smooth `(a[i−1] + 2a[i] + a[i+1])/4` before interpolation.
+    pub smooth: bool,
+    /// Weight the result with an arctangent auditory curve (rising over the
+    /// lowest octaves).
+    pub auditory_weighting: bool,
+}
+
+/// Maps a linear magnitude spectrum onto an axis equally spaced in log2(f) by
+/// natural cubic spline interpolation.
+#[derive(Debug, Clone)]
+pub struct LogFrequencySpectrum {
+    opts: LogScaleOptions,
+    spline: NaturalSpline,
+    weights: Option<Vec<f64>>,
+    n_out: usize,
+    /// log2 of the lowest and highest target frequency, as stored in `f32`.
+    pub log2_min: f32,
+    pub log2_max: f32,
+    /// Target points per octave, as stored in `f32`.
+    pub points_per_octave: f32,
+}
+
+fn log2(x: f64) -> f64 {
+    x.ln() / 2f64.ln()
+}
+
+impl LogFrequencySpectrum {
+    /// `n_mag` magnitude bins spaced `bin_hz` apart; the target axis has `n_mag`
+    /// points from `min_hz` to the highest bin's frequency.
+    pub fn new(n_mag: usize, bin_hz: f64, opts: LogScaleOptions) -> Self {
+        let max_hz = bin_hz * (n_mag as f64 - 1.0);
+        let fmin_t = log2(opts.min_hz);
+        let fmax_t = log2(max_hz);
+        let step_t = (fmax_t - fmin_t) / (n_mag as f64 - 1.0);
+        let mut knots: Vec<f64> = (0..n_mag)
+            .map(|i| if i == 0 { 0.0 } else { log2(i as f64 * bin_hz) })
+            .collect();
+        // bin 0 (0 Hz) has no log; continue the first step below bin 1
+        knots[0] = 2.0 * knots[1] - knots[2];
+        let targets: Vec<f64> = (0..n_mag).map(|i| fmin_t + i as f64 * step_t).collect();
+        let n_octaves = log2(max_hz / opts.min_hz);
+        let ppo = n_mag as f64 / n_octaves;
+        let weights = opts.auditory_weighting.then(|| {
+            let s = ppo * log2(65.0 / 50.0) - 1.0;
+            (0..n_mag)
+                .map(|i| 0.5 + (3.0 * (i as f64 + 1.0 - s) / ppo).atan() / std::f64::consts::PI)
+                .collect()
+        });
+        LogFrequencySpectrum {
+            opts,
+            spline: NaturalSpline::new(knots, &targets),
+            weights,
+            n_out: n_mag,
+            log2_min: fmin_t as f32,
+            log2_max: fmax_t as f32,
+            points_per_octave: ppo as f32,
+        }
+    }
+
+    /// Number of output points.
+    pub fn len(&self) -> usize {
+        self.n_out
+    }
+
+    /// True if there are no points.
+    pub fn is_empty(&self) -> bool {
+        self.n_out == 0
+    }
+
+    /// Scales one magnitude spectrum.
+    pub fn apply(&self, mag: &[f32], work: &mut SplineWork, out: &mut Vec<f32>) {
+        let y = &mut work.y;
+        y.clear();
+        y.extend(mag.iter().map(|&v| f64::from(v)));
+        if self.opts.enhance_peaks {
+            keep_peaks(y);
+        }
+        if self.opts.smooth {
+            smooth_121(y);
+        }
+        work.out.resize(self.n_out, 0.0);
+        self.spline.eval(y, &mut work.y2, &mut work.u, &mut work.out);
+        out.clear();
+        out.extend(work.out.iter().map(|&v| v as f32));
+        if let Some(w) = &self.weights {
+            for (o, &wi) in out.iter_mut().zip(w) {
+                *o = if *o > 0.0 {
+                    (f64::from(*o) * wi) as f32
+                } else {
+                    0.0
+                };
+            }
+        }
+    }
+}
+
+/// Scratch buffers for [`LogFrequencySpectrum::apply`].
+#[derive(Debug, Default, Clone)]
+pub struct SplineWork {
+    y: Vec<f64>,
+    y2: Vec<f64>,
+    u: Vec<f64>,
+    out: Vec<f64>,
+}
+
+/// Zeroes every bin more than 2 bins away from a local maximum (between two
+/// consecutive maxima, bins `p₁+3 ..= p₂−3`). With exactly one maximum openSMILE
+/// zeroes everything from bin 3 on, wherever the maximum is; this reproduces it.
+pub fn keep_peaks(a: &mut [f64]) {
+    let n = a.len();
+    if n < 2 {
+        return;
+    }
+    let mut peaks = Vec::new();
+    if a[0] > a[1] {
+        peaks.push(0usize);
+    }
+    for i in 1..n - 1 {
+        if a[i] > a[i - 1] && a[i] >= a[i + 1] {
+            peaks.push(i);
+        }
+    }
+    if a[n - 1] > a[n - 2] {
+        peaks.push(n - 1);
+    }
+    if peaks.len() == 1 {
+        for v in a.iter_mut().skip(3) {
+            *v = 0.0;
+        }
+    } else {
+        for w in peaks.windows(2) {
+            let (lo, hi) = (w[0] + 3, w[1] as isize - 3);
+            if hi >= lo as isize {
+                for v in &mut a[lo..=hi as usize] {
+                    *v = 0.0;
+                }
+            }
+        }
+    }
+}
+
+/// In-place `(a_orig[i−1] + 2a[i] + a[i+1])/4` for all but the last bin
+/// (`a_orig[−1] = 0`).
+pub fn smooth_121(a: &mut [f64]) {
+    let mut prev = 0.0;
+    for i in 0..a.len().saturating_sub(1) {
+        let cur = a[i];
+        a[i] = (prev + 2.0 * cur + a[i + 1]) / 4.0;
+        prev = cur;
+    }
+}
+
+/// Subharmonic summation settings.
+#[derive(Debug, Clone, Copy)]
+pub struct ShsOptions {
+    /// Harmonics summed (including the fundamental).
+    pub harmonics: usize,
+    /// Weight factor per harmonic: harmonic h weighs `compression^(h−1)`.
+    pub compression: f32,
+    /// Candidates kept.
+    pub candidates: usize,
+    /// `true`: keep the highest-scoring peaks; `false`: keep the last peaks that
+    /// each beat every earlier one, scanning up in frequency (the 2010 algorithm).
+    pub greedy: bool,
+    /// Candidates outside [min, max] Hz are dropped.
+    pub min_pitch: f32,
+    pub max_pitch: f32,
+}
+
+/// Pitch candidates of one frame, best first.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PitchCandidates {
+    pub f0: Vec<f32>,
+    pub voicing: Vec<f32>,
+    pub score: Vec<f32>,
+}
+
+/// Subharmonic summation over a log2-frequency spectrum.
+#[derive(Debug, Clone)]
+pub struct SubharmonicSummation {
+    opts: ShsOptions,
+    shifts: Vec<usize>,
+    log2_min: f32,
+    log2_step: f32,
+}
+
+impl SubharmonicSummation {
+    /// `scale` describes the input axis (from [`LogFrequencySpectrum`]).
+    pub fn new(opts: ShsOptions, n_points: usize, scale: &LogFrequencySpectrum) -> Self {
+        let ppo = f64::from(scale.points_per_octave);
+        let shifts = (2..=opts.harmonics)
+            .map(|h| (ppo * log2(h as f64)).floor() as usize)
+            .collect();
+        SubharmonicSummation {
+            opts,
+            shifts,
+            log2_min: scale.log2_min,
+            log2_step: (scale.log2_max - scale.log2_min) / (n_points as f32 - 1.0),
+        }
+    }
+
+    /// The subharmonic sum `SS[j] = (X[j] + Σ_{h≥2} c^{h−1}·X[j+s_h]) / H`, floored at 0.
+    pub fn sum(&self, x: &[f32], ss: &mut Vec<f32>) {
+        ss.clear();
+        ss.extend_from_slice(x);
+        let mut w = self.opts.compression;
+        for &s in &self.shifts {
+            for j in s..x.len() {
+                ss[j - s] += x[j] * w;
+            }
+            w *= self.opts.compression;
+        }
+        let h = self.opts.harmonics as f32;
+        for v in ss.iter_mut() {
+            *v /= h;
+            if *v < 0.0 {
+                *v = 0.0;
+            }
+        }
+    }
+
+    /// Candidates from one log-frequency spectrum. Voicing is `1 − mean(SS)/score`.
+    pub fn detect(&self, x: &[f32], ss: &mut Vec<f32>) -> PitchCandidates {
+        self.sum(x, ss);
+        let n = ss.len();
+        let nc = self.opts.candidates;
+        let mut idx = vec![0usize; nc];
+        let mut score = vec![0.0f32; nc];
+        let mut found = 0usize;
+        let mut mean = f64::from(ss[0]);
+        for i in 1..n - 1 {
+            if ss[i - 1] < ss[i] && ss[i] > ss[i + 1] {
+                if self.opts.greedy {
+                    if let Some(j) = (0..nc).find(|&j| score[j] == 0.0 || score[j] < ss[i]) {
+                        for jj in (j + 1..nc).rev() {
+                            score[jj] = score[jj - 1];
+                            idx[jj] = idx[jj - 1];
+                        }
+                        idx[j] = i;
+                        score[j] = ss[i];
+                        found = (found + 1).min(nc);
+                    }
+                } else if ss[i] > score[0] || score[0] == 0.0 {
+                    for j in (1..nc).rev() {
+                        score[j] = score[j - 1];
+                        idx[j] = idx[j - 1];
+                    }
+                    idx[0] = i;
+                    score[0] = ss[i];
+                    found = (found + 1).min(nc);
+                }
+            }
+            mean += f64::from(ss[i]);
+        }
+        let mean = (mean + f64::from(ss[n - 1])) / n as f64;
+
+        let mut f0 = vec![0.0f32; nc];
+        let mut voicing = vec![0.0f32; nc];
+        for c in 0..found {
+            let j = idx[c];
+            let jf = j as f32;
+            let x1 = jf * self.log2_step + self.log2_min;
+            let x2 = (jf + 1.0) * self.log2_step + self.log2_min;
+            let x0 = (jf - 1.0) * self.log2_step + self.log2_min;
+            let (vx, vy) = parabola_vertex(
+                (f64::from(x0), f64::from(ss[j - 1])),
+                (f64::from(x1), f64::from(ss[j])),
+                (f64::from(x2), f64::from(ss[j + 1])),
+            );
+            f0[c] = (vx * 2f64.ln()).exp() as f32;
+            score[c] = vy as f32;
+            voicing[c] = if vy > 0.0 && vy > mean {
+                (1.0 - mean / vy) as f32
+            } else {
+                0.0
+            };
+        }
+        for s in score.iter_mut().skip(found) {
+            *s = 0.0;
+        }
+
+        // Drop candidates outside the pitch range, closing the gaps.
+        let mut remaining = found;
+        let mut i = 0isize;
+        while (i as usize) < nc && remaining > 0 {
+            let iu = i as usize;
+            if f0[iu] > self.opts.max_pitch || f0[iu] < self.opts.min_pitch {
+                let was = f0[iu];
+                for j in iu + 1..nc {
+                    f0[j - 1] = f0[j];
+                    voicing[j - 1] = voicing[j];
+                    score[j - 1] = score[j];
+                }
+                f0[nc - 1] = 0.0;
+                voicing[nc - 1] = 0.0;
+                score[nc - 1] = 0.0;
+                if was > 0.0 {
+                    remaining -= 1;
+                    i -= 1;
+                }
+            }
+            i += 1;
+        }
+        // Best score first.
+        let mut best = 0;
+        for i in 1..nc {
+            if score[i] > score[best] {
+                best = i;
+            }
+        }
+        f0.swap(0, best);
+        voicing.swap(0, best);
+        score.swap(0, best);
+        PitchCandidates { f0, voicing, score }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keep_peaks_between_two_maxima() {
+        let mut a = vec![0.0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 6.0, 0.0];
+        keep_peaks(&mut a);
+        // peaks at 1 and 8: zero bins 4..=5
+        assert_eq!(a, vec![0.0, 5.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 6.0, 0.0]);
+    }
+
+    #[test]
+    fn smoothing_121() {
+        let mut a = vec![4.0, 0.0, 8.0, 4.0];
+        smooth_121(&mut a);
+        assert_eq!(a, vec![2.0, 3.0, 5.0, 4.0]);
+    }
+
+    #[test]
+    fn harmonic_comb_peaks_at_the_fundamental() {
+        // A synthetic log-frequency spectrum with peaks at 200, 400, ..., 3000 Hz.
+        let n = 513;
+        let scale = LogFrequencySpectrum::new(
+            n,
+            15.625,
+            LogScaleOptions {
+                min_hz: 25.0,
+                enhance_peaks: false,
+                smooth: false,
+                auditory_weighting: false,
+            },
+        );
+        let step = (scale.log2_max - scale.log2_min) / (n as f32 - 1.0);
+        let x: Vec<f32> = (0..n)
+            .map(|i| {
+                let f = 2f32.powf(scale.log2_min + i as f32 * step);
+                (1..=15)
+                    .map(|h| {
+                        let d = (f / (200.0 * h as f32)).log2() * 40.0;
+                        (-d * d).exp()
+                    })
+                    .sum()
+            })
+            .collect();
+        let shs = SubharmonicSummation::new(
+            ShsOptions {
+                harmonics: 15,
+                compression: 0.85,
+                candidates: 3,
+                greedy: false,
+                min_pitch: 52.0,
+                max_pitch: 620.0,
+            },
+            n,
+            &scale,
+        );
+        let c = shs.detect(&x, &mut Vec::new());
+        assert!((c.f0[0] - 200.0).abs() < 4.0, "{:?}", c);
+        assert!(c.voicing[0] > 0.5);
+    }
+}

@@ -1,0 +1,73 @@
+//! Window functions and per-frame pre-emphasis.
+
+/// Hamming window `w[n] = 0.54 − 0.46·cos(2πn/(N−1))`.
+pub fn hamming(n: usize) -> Vec<f64> {
+    let denom = (n as f64 - 1.0).max(1.0);
+    (0..n)
+        .map(|i| 0.54 - 0.46 * (2.0 * std::f64::consts::PI * i as f64 / denom).cos())
+        .collect()
+}
+
+/// Gaussian window `w[n] = exp(−½·((n − (N−1)/2) / (σ(N−1)/2))²)`, σ clamped to [0.01, 0.5].
+pub fn gaussian(n: usize, sigma: f64) -> Vec<f64> {
+    let sigma = sigma.clamp(0.01, 0.5);
+    let half = (n as f64 - 1.0) / 2.0;
+    (0..n)
+        .map(|i| {
+            let t = (i as f64 - half) / (sigma * half.max(f64::MIN_POSITIVE));
+            (-0.5 * t * t).exp()
+        })
+        .collect()
+}
+
+/// Pre-emphasis within one frame: `y[0] = (1−k)·x[0]`, `y[n] = x[n] − k·x[n−1]`, in `f32`.
+pub fn preemphasis(frame: &[f32], k: f32, out: &mut [f32]) {
+    debug_assert_eq!(frame.len(), out.len());
+    if frame.is_empty() {
+        return;
+    }
+    for n in (1..frame.len()).rev() {
+        out[n] = frame[n] - k * frame[n - 1];
+    }
+    out[0] = (1.0 - k) * frame[0];
+}
+
+/// Multiplies a frame by a window (window values rounded to `f32`, as a
+/// single-precision engine stores them).
+pub fn apply_window(frame: &[f32], window: &[f64], out: &mut [f32]) {
+    for ((o, &x), &w) in out.iter_mut().zip(frame).zip(window) {
+        *o = x * (w as f32);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hamming_endpoints_and_centre() {
+        let w = hamming(5);
+        assert!((w[0] - 0.08).abs() < 1e-12);
+        assert!((w[4] - 0.08).abs() < 1e-12);
+        assert!((w[2] - 1.0).abs() < 1e-12);
+        assert!((w[1] - 0.54).abs() < 1e-12); // cos(pi/2) = 0
+    }
+
+    #[test]
+    fn gaussian_is_one_in_the_middle_and_symmetric() {
+        let w = gaussian(9, 0.25);
+        assert!((w[4] - 1.0).abs() < 1e-12);
+        // at the ends t = 4/(0.25*4) = 4 -> exp(-8)
+        assert!((w[0] - (-8.0f64).exp()).abs() < 1e-15);
+        for i in 0..9 {
+            assert!((w[i] - w[8 - i]).abs() < 1e-15);
+        }
+    }
+
+    #[test]
+    fn preemphasis_by_hand() {
+        let mut y = [0.0f32; 3];
+        preemphasis(&[1.0, 2.0, 4.0], 0.5, &mut y);
+        assert_eq!(y, [0.5, 1.5, 3.0]);
+    }
+}
