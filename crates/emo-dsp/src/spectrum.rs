@@ -5,6 +5,7 @@ use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
 /// A reusable forward real FFT of length K for frames of N ≤ K samples.
+#[derive(Clone)]
 pub struct Spectrum {
     fft: Arc<dyn RealToComplex<f64>>,
     input: Vec<f64>,

@@ -1,0 +1,298 @@
+//! Jitter (local, DDP) and shimmer (local) from the waveform, guided by F0.
+//!
+//! For each F0 frame the waveform is walked period by period: the next period
+//! length is the lag with the highest local maximum of the normalised
+//! cross-correlation between consecutive segments (searched within ±r of the F0
+//! period), refined by parabolic interpolation. Jitter compares consecutive
+//! period lengths, shimmer the peak-to-peak amplitudes of consecutive periods.
+//! Period state carries over from one voiced frame to the next.
+
+use emo_dsp::parabola::parabola_vertex;
+
+/// Periods needed in the analysed stretch.
+const MIN_PERIODS: i64 = 2;
+/// The configured correlation threshold (used when the quirk is off).
+const MIN_CORRELATION: f32 = 0.5;
+
+/// Jitter and shimmer of one frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct JitterFrame {
+    pub jitter_local: f32,
+    pub jitter_ddp: f32,
+    pub shimmer_local: f32,
+}
+
+/// Settings of [`jitter_shimmer`].
+#[derive(Debug, Clone, Copy)]
+pub struct JitterOptions {
+    /// Sample rate (Hz).
+    pub sample_rate: u32,
+    /// Length of the F0 analysis frame in samples.
+    pub frame_len: usize,
+    /// F0 frame step in samples.
+    pub step: usize,
+    /// Relative period search range r.
+    pub search_range: f64,
+    /// openSMILE quirk: accept a period when its correlation exceeds the lowest
+    /// correlation seen so far in the frame (see `crate::quirks`).
+    pub broken_threshold: bool,
+}
+
+/// Pearson correlation of two equally long segments (double precision).
+fn correlation(x: &[f32], y: &[f32]) -> f64 {
+    let n = x.len().min(y.len());
+    let (mut mx, mut my) = (0.0f64, 0.0f64);
+    for i in 0..n {
+        mx += f64::from(x[i]);
+        my += f64::from(y[i]);
+    }
+    mx /= n as f64;
+    my /= n as f64;
+    let (mut c, mut nx, mut ny) = (0.0f64, 0.0f64, 0.0f64);
+    for i in 0..n {
+        let (a, b) = (f64::from(x[i]) - mx, f64::from(y[i]) - my);
+        c += a * b;
+        nx += a * a;
+        ny += b * b;
+    }
+    c / (nx.sqrt() * ny.sqrt())
+}
+
+/// Peak-to-peak amplitude over samples 1..n−2 of a period.
+fn peak_to_peak(x: &[f32]) -> f32 {
+    if x.len() < 3 {
+        return 0.0;
+    }
+    let (mut hi, mut lo) = (x[1], x[1]);
+    for &v in &x[1..x.len() - 1] {
+        if v > hi {
+            hi = v;
+        }
+        if v < lo {
+            lo = v;
+        }
+    }
+    hi - lo
+}
+
+/// Jitter and shimmer for every F0 frame. F0 frame k is analysed on the waveform
+/// from sample `(k+1)·step` (the pitch smoother delays F0 by one frame).
+pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<JitterFrame> {
+    let t = 1.0 / f64::from(o.sample_rate);
+    let len_f = o.frame_len as i64;
+    let pp_len = o.step as i64;
+    let mut out = Vec::with_capacity(f0.len());
+    let (mut last_idx, mut last_mis) = (0i64, 0i64);
+    let (mut last_t0, mut last_diff) = (0.0f32, 0.0f32);
+    let (mut last_jl, mut last_jddp, mut last_sh) = (0.0f32, 0.0f32, 0.0f32);
+    let mut cc: Vec<f64> = Vec::new();
+
+    for (k, &f) in f0.iter().enumerate() {
+        let start_vidx = (k as i64 + 1) * pp_len;
+        let to_read0 = pp_len + last_mis;
+        let mut to_read = to_read0;
+        let voiced = f > 0.0;
+        let (mut t0f, mut t0min, mut t0max) = (0i64, 0i64, 0i64);
+        if voiced {
+            let tf = (1.0 / f64::from(f)) / t;
+            t0f = tf.round() as i64;
+            t0min = ((1.0 - o.search_range) * tf).floor() as i64;
+            t0max = ((1.0 + o.search_range) * tf).ceil() as i64;
+            to_read = to_read.max(MIN_PERIODS * t0max + MIN_PERIODS);
+        }
+        let max_read = last_mis + len_f;
+        to_read = to_read.min(max_read);
+        if start_vidx - last_mis != last_idx {
+            // discontinuity (the first frame): restart at this frame
+            last_idx = start_vidx;
+            to_read = to_read.min(len_f);
+        }
+        let begin = (last_idx.max(0) as usize).min(signal.len());
+        let end = (begin + to_read.max(0) as usize).min(signal.len());
+        let mat = &signal[begin..end];
+        let n = mat.len() as i64;
+
+        let (mut n_periods, mut n_local, mut n_ddp) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut avg_period, mut jl, mut jddp) = (0.0f32, 0.0f32, 0.0f32);
+        let (mut avg_amp, mut avg_amp_diff) = (0.0f32, 0.0f32);
+        let mut min_cc = -2.0f32;
+        let last_period;
+        if voiced && t0min >= 1 {
+            let mut start = 0i64;
+            let mut lp = 0i64;
+            let span = (t0max - t0min + 1) as usize;
+            cc.clear();
+            cc.resize(span, 0.0);
+            while start < n - 2 * t0max - 1 {
+                for lag in t0min..=t0max {
+                    let s = start as usize;
+                    let l = lag as usize;
+                    cc[(lag - t0min) as usize] = correlation(&mat[s..s + l], &mat[s + l..s + 2 * l]);
+                }
+                let mut best: Option<usize> = None;
+                let mut best_v = 0.0f64;
+                for i in 1..span.saturating_sub(2) {
+                    if cc[i - 1] < cc[i] && cc[i] > cc[i + 1] && (best.is_none() || cc[i] > best_v) {
+                        best = Some(i);
+                        best_v = cc[i];
+                    }
+                }
+                match best {
+                    None => start += t0f,
+                    Some(bi) => {
+                        let pp = t0min + bi as i64;
+                        let os = start as usize;
+                        start += pp;
+                        let ppu = pp as usize;
+                        let a0 = peak_to_peak(&mat[os..os + ppu]);
+                        let s1 = start as usize;
+                        let a1 = peak_to_peak(&mat[s1..(s1 + ppu).min(mat.len())]);
+                        let ad = (a0 - a1).abs();
+                        let b = bi as f64;
+                        let (vx, cci) = parabola_vertex(
+                            (b - 1.0, cc[bi - 1]),
+                            (b, cc[bi]),
+                            (b + 1.0, cc[bi + 1]),
+                        );
+                        let period_sec = (t0min as f64 + vx).abs() * t;
+                        let cci32 = cci as f32;
+                        if min_cc == -2.0 || min_cc > cci32 {
+                            min_cc = cci32;
+                        }
+                        let threshold = if o.broken_threshold {
+                            min_cc
+                        } else {
+                            MIN_CORRELATION
+                        };
+                        if cci > f64::from(threshold) {
+                            let period = period_sec as f32;
+                            avg_period += period;
+                            n_periods += 1.0;
+                            if last_t0 > 0.0 {
+                                let diff = (last_t0 - period).abs();
+                                jl += diff;
+                                n_local += 1.0;
+                                if last_diff > 0.0 {
+                                    jddp += (last_diff - diff).abs();
+                                    n_ddp += 1.0;
+                                }
+                                last_diff = diff;
+                            }
+                            last_t0 = period;
+                            avg_amp += (a0 + a1) / 2.0;
+                            avg_amp_diff += ad;
+                        }
+                    }
+                }
+                if start < to_read0 - 1 {
+                    lp = start;
+                }
+            }
+            last_period = lp;
+            last_mis = to_read0 - last_period;
+        } else {
+            last_period = to_read0;
+            last_mis = 0;
+            last_t0 = 0.0;
+            last_diff = 0.0;
+            last_jl = 0.0;
+            last_jddp = 0.0;
+            last_sh = 0.0;
+        }
+        last_idx += last_period;
+
+        let mut frame = JitterFrame::default();
+        if voiced {
+            if n_periods > 0.0 && n_local > 0.0 {
+                last_jl = (jl / n_local) / (avg_period / n_periods);
+            }
+            if n_periods > 0.0 && n_ddp > 0.0 {
+                last_jddp = (jddp / n_ddp) / (avg_period / n_periods);
+            }
+            if n_periods > 0.0 {
+                last_sh = if avg_amp > 0.0 {
+                    avg_amp_diff / avg_amp
+                } else {
+                    0.0
+                };
+            }
+            // with no accepted period the last values are repeated
+            last_jl = last_jl.min(1.0);
+            last_jddp = last_jddp.min(1.0);
+            last_sh = last_sh.min(1.0);
+            let repeat = n_periods == 0.0;
+            frame.jitter_local = if n_local > 0.0 || repeat { last_jl } else { 0.0 };
+            frame.jitter_ddp = if n_ddp > 0.0 || repeat { last_jddp } else { 0.0 };
+            frame.shimmer_local = last_sh;
+        }
+        out.push(frame);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn opts(broken: bool) -> JitterOptions {
+        JitterOptions {
+            sample_rate: 16000,
+            frame_len: 960,
+            step: 160,
+            search_range: 0.2,
+            broken_threshold: broken,
+        }
+    }
+
+    /// A pulse-like periodic wave whose period alternates between p and p+d
+    /// samples and whose amplitude alternates between 1 and 1−s.
+    fn alternating(len: usize, p: usize, d: usize, s: f32) -> Vec<f32> {
+        let mut x = vec![0.0f32; len];
+        let mut pos = 0usize;
+        let mut k = 0;
+        while pos < len {
+            let per = if k % 2 == 0 { p } else { p + d };
+            let amp = if k % 2 == 0 { 1.0 } else { 1.0 - s };
+            for i in 0..per {
+                if pos + i < len {
+                    let ph = i as f32 / per as f32;
+                    x[pos + i] = amp * (-(ph * 12.0)).exp() * (2.0 * std::f32::consts::PI * ph * 3.0).cos();
+                }
+            }
+            pos += per;
+            k += 1;
+        }
+        x
+    }
+
+    #[test]
+    fn perfectly_periodic_signal_has_no_jitter() {
+        let x = alternating(16000, 100, 0, 0.0);
+        let f0 = vec![160.0f32; 90];
+        let j = jitter_shimmer(&x, &f0, &opts(false));
+        for fr in &j[5..] {
+            assert!(fr.jitter_local < 1e-3, "{fr:?}");
+            assert!(fr.shimmer_local < 1e-3, "{fr:?}");
+        }
+    }
+
+    #[test]
+    fn alternating_periods_give_known_jitter() {
+        // periods 100 and 104 samples: |ΔT| = 4 samples, mean period 102
+        let x = alternating(16000, 100, 4, 0.2);
+        let f0 = vec![16000.0f32 / 102.0; 90];
+        let j = jitter_shimmer(&x, &f0, &opts(false));
+        let mean_jl: f32 = j[10..80].iter().map(|f| f.jitter_local).sum::<f32>() / 70.0;
+        assert!((mean_jl - 4.0 / 102.0).abs() < 0.01, "{mean_jl}");
+        // shimmer: |1 - 0.8| / 0.9
+        let mean_sh: f32 = j[10..80].iter().map(|f| f.shimmer_local).sum::<f32>() / 70.0;
+        assert!((mean_sh - 0.2 / 0.9).abs() < 0.05, "{mean_sh}");
+    }
+
+    #[test]
+    fn unvoiced_frames_are_zero() {
+        let x = alternating(8000, 100, 0, 0.0);
+        let j = jitter_shimmer(&x, &[0.0; 40], &opts(true));
+        assert!(j.iter().all(|f| *f == JitterFrame::default()));
+    }
+}

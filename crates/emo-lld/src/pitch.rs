@@ -1,0 +1,194 @@
+//! The 60 ms branch: pitch candidates by subharmonic summation, then the pitch
+//! smoother that yields F0final, F0finEnv and voicingFinalUnclipped.
+
+use crate::settings::Variant;
+use emo_dsp::shs::{
+    LogFrequencySpectrum, LogScaleOptions, PitchCandidates, ShsOptions, SplineWork,
+    SubharmonicSummation,
+};
+use emo_dsp::spectrum::Spectrum;
+use emo_dsp::window::{apply_window, gaussian};
+use emo_dsp::FrameGeometry;
+
+const FRAME_SEC: f64 = 0.060;
+
+/// Pitch candidates of every 60 ms frame.
+#[derive(Clone)]
+pub struct PitchAnalyzer {
+    window: Vec<f64>,
+    spectrum: Spectrum,
+    scale: LogFrequencySpectrum,
+    shs: SubharmonicSummation,
+    windowed: Vec<f32>,
+    mag: Vec<f32>,
+    scaled: Vec<f32>,
+    ss: Vec<f32>,
+    work: SplineWork,
+}
+
+impl PitchAnalyzer {
+    pub(crate) fn new(geometry: FrameGeometry, v: &Variant) -> Self {
+        let n = geometry.size;
+        let k = geometry.fft_len;
+        let n_mag = k / 2 + 1;
+        // Nominal frame length again (see the 25 ms branch), stored in f32.
+        let bin_hz = 1.0 / f64::from((FRAME_SEC * k as f64 / n as f64) as f32);
+        let scale = LogFrequencySpectrum::new(
+            n_mag,
+            bin_hz,
+            LogScaleOptions {
+                min_hz: v.shs_min_hz,
+                enhance_peaks: v.shs_spectrum_shaping,
+                smooth: v.shs_spectrum_shaping,
+                auditory_weighting: v.shs_spectrum_shaping,
+            },
+        );
+        let shs = SubharmonicSummation::new(
+            ShsOptions {
+                harmonics: 15,
+                compression: 0.85,
+                candidates: v.shs_candidates,
+                greedy: v.shs_greedy,
+                min_pitch: 52.0,
+                max_pitch: 620.0,
+            },
+            n_mag,
+            &scale,
+        );
+        PitchAnalyzer {
+            window: gaussian(n, 0.25),
+            spectrum: Spectrum::new(k, n, v.symmetric_padding),
+            scale,
+            shs,
+            windowed: vec![0.0; n],
+            mag: Vec::new(),
+            scaled: Vec::new(),
+            ss: Vec::new(),
+            work: SplineWork::default(),
+        }
+    }
+
+    /// Candidates of one raw 60 ms frame.
+    pub fn analyse(&mut self, frame: &[f32]) -> PitchCandidates {
+        apply_window(frame, &self.window, &mut self.windowed);
+        self.spectrum.magnitude(&self.windowed, &mut self.mag);
+        self.scale.apply(&self.mag, &mut self.work, &mut self.scaled);
+        self.shs.detect(&self.scaled, &mut self.ss)
+    }
+}
+
+/// Output of the pitch smoother for one frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SmoothedPitch {
+    pub f0_final: f32,
+    pub f0_envelope: f32,
+    pub voicing: f32,
+}
+
+/// Removes one-frame voiced blips (a voiced frame between unvoiced ones) and
+/// undoes octave jumps that do not persist. (Its rule for filling one-frame
+/// unvoiced gaps can never fire, as in openSMILE: the state it waits for is
+/// overwritten first.) It runs one frame behind its input:
+/// the first input frame yields no output, and output k describes input frame k.
+pub fn smooth_pitch(best: &[(f32, f32)], voicing_cutoff: f32) -> Vec<SmoothedPitch> {
+    let mut out = Vec::with_capacity(best.len().saturating_sub(1));
+    let (mut last, mut last_voice, mut env) = (0.0f32, 0.0f32, 0.0f32);
+    let (mut ons, mut ons_octave) = (0i8, 0i8);
+    for &(f0, voicing) in best.iter().skip(1) {
+        let p = if voicing > voicing_cutoff { f0 } else { 0.0 };
+        let voice_out = last_voice;
+        last_voice = voicing;
+        if last == 0.0 && p > 0.0 {
+            ons = 1;
+        }
+        if last > 0.0 && p == 0.0 && ons == 0 {
+            ons = -1;
+        }
+        if last > 0.0 && p > 0.0 {
+            ons = 0;
+        }
+        if last == 0.0 && p == 0.0 {
+            ons = 0;
+        }
+        if p == 0.0 && ons == 1 {
+            last = 0.0;
+        } else if p > 0.0 && ons == -1 {
+            last = p;
+        }
+        let (mut halving, mut doubling) = (false, false);
+        if last > 0.0 && p > 0.0 {
+            let factor = last / p;
+            if factor > 1.2 {
+                halving = true;
+            } else if factor < 0.8 {
+                doubling = true;
+            }
+        }
+        if doubling && ons_octave == -1 {
+            last = p;
+        } else if halving && ons_octave == 1 {
+            last = p;
+        }
+        if doubling {
+            ons_octave = 1;
+        }
+        if halving && ons == 0 {
+            ons_octave = -1;
+        }
+        if !(halving || doubling) {
+            ons_octave = 0;
+        }
+        let f0_final = last;
+        last = p;
+        if f0_final > 0.0 {
+            env = if env == 0.0 {
+                f0_final
+            } else {
+                0.75 * env + 0.25 * f0_final
+            };
+        }
+        out.push(SmoothedPitch {
+            f0_final,
+            f0_envelope: env,
+            voicing: voice_out,
+        });
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f0s(v: &[SmoothedPitch]) -> Vec<f32> {
+        v.iter().map(|s| s.f0_final).collect()
+    }
+
+    #[test]
+    fn one_frame_blip_is_removed_and_gap_filled() {
+        let v = 0.9;
+        let input: Vec<(f32, f32)> = [0.0, 100.0, 0.0, 0.0, 200.0, 200.0, 0.0, 200.0, 200.0, 0.0]
+            .iter()
+            .map(|&f| (f, if f > 0.0 { v } else { 0.1 }))
+            .collect();
+        let out = smooth_pitch(&input, 0.7);
+        assert_eq!(out.len(), input.len() - 1);
+        // output k = frame k: the blip at frame 1 is gone; the gap at frame 6 stays
+        assert_eq!(f0s(&out), vec![0.0, 0.0, 0.0, 0.0, 200.0, 200.0, 0.0, 200.0, 200.0]);
+        // voicing is that of frame k (0 for k = 0)
+        assert_eq!(out[0].voicing, 0.0);
+        assert_eq!(out[1].voicing, 0.9);
+    }
+
+    #[test]
+    fn envelope_follows_with_factor_quarter() {
+        let input: Vec<(f32, f32)> = [0.0, 100.0, 100.0, 120.0, 120.0, 0.0]
+            .iter()
+            .map(|&f| (f, if f > 0.0 { 0.9 } else { 0.0 }))
+            .collect();
+        let out = smooth_pitch(&input, 0.7);
+        let env: Vec<f32> = out.iter().map(|s| s.f0_envelope).collect();
+        assert_eq!(env[1], 100.0);
+        assert_eq!(env[3], 0.75 * 100.0 + 0.25 * 120.0);
+    }
+}

@@ -1,0 +1,178 @@
+//! The 25 ms branch: loudness, MFCC, log mel bands and LSPs of one frame.
+
+use crate::quirks::LoudnessMode;
+use emo_dsp::lpc::{autocorrelation, lpc_from_autocorrelation};
+use emo_dsp::lsp::lsp_from_lpc;
+use emo_dsp::mel::MelFilterbank;
+use emo_dsp::mfcc::Cepstrum;
+use emo_dsp::resample::SpectralResampler;
+use emo_dsp::spectrum::Spectrum;
+use emo_dsp::window::{apply_window, hamming, preemphasis};
+use emo_dsp::FrameGeometry;
+
+/// Pre-emphasis coefficient.
+const PREEMPHASIS: f32 = 0.97;
+/// Reference intensity I₀ of the loudness power law.
+const REFERENCE_INTENSITY: f64 = 1e-6;
+/// Loudness exponent (Zwicker's power law).
+const LOUDNESS_EXPONENT: f64 = 0.3;
+/// Rate (Hz) at which LPC analysis sees the frame.
+const LPC_RATE: f64 = 11000.0;
+/// LPC order; it is also the number of LSPs.
+pub const LPC_ORDER: usize = 8;
+/// MFCCs 0..=14.
+pub const N_MFCC: usize = 15;
+/// Log mel bands.
+pub const N_LOGMEL: usize = 8;
+/// Nominal frame length; openSMILE derives the bin spacing from it, not from N/fs.
+const FRAME_SEC: f64 = 0.025;
+
+/// Descriptors of one 25 ms frame.
+#[derive(Debug, Clone, Default)]
+pub struct SpectralFrame {
+    pub loudness: f32,
+    pub mfcc: [f32; N_MFCC],
+    pub log_mel: [f32; N_LOGMEL],
+    pub lsp: [f32; LPC_ORDER],
+}
+
+/// Everything fixed for one sample rate.
+#[derive(Clone)]
+pub struct SpectralAnalyzer {
+    geometry: FrameGeometry,
+    window: Vec<f64>,
+    window_sum: f64,
+    spectrum: Spectrum,
+    mel26: MelFilterbank,
+    mel8: MelFilterbank,
+    cepstrum: Cepstrum,
+    resampler: SpectralResampler,
+    loudness: LoudnessMode,
+    // scratch
+    emphasised: Vec<f32>,
+    windowed: Vec<f32>,
+    power: Vec<f64>,
+    bands26: Vec<f64>,
+    bands8: Vec<f64>,
+    resampled: Vec<f32>,
+}
+
+impl SpectralAnalyzer {
+    pub fn new(geometry: FrameGeometry, symmetric_padding: bool, loudness: LoudnessMode) -> Self {
+        let n = geometry.size;
+        let k = geometry.fft_len;
+        let window = hamming(n);
+        let window_sum = window.iter().sum();
+        // The level keeps the nominal 25 ms as its frame length: the bin spacing is
+        // N/(0.025·K), which differs from fs/K where 0.025·fs is not an integer.
+        let padded_sec = FRAME_SEC * k as f64 / n as f64;
+        let bin_hz = f64::from((1.0 / padded_sec) as f32);
+        let bins = k / 2 + 1;
+        // LPC analysis rate: I output samples spanning the original frame.
+        let fs = n as f64 / FRAME_SEC;
+        let n_out = (k as f64 * (LPC_RATE / fs) * (FRAME_SEC / padded_sec)).round();
+        let ratio = n_out / (k as f64 * (FRAME_SEC / padded_sec));
+        let period = k as f64 * ratio;
+        SpectralAnalyzer {
+            geometry,
+            window,
+            window_sum,
+            spectrum: Spectrum::new(k, n, symmetric_padding),
+            mel26: MelFilterbank::new(26, 20.0, 8000.0, bin_hz, bins),
+            mel8: MelFilterbank::new(N_LOGMEL, 20.0, 6500.0, bin_hz, bins),
+            cepstrum: Cepstrum::new(26, 0, N_MFCC - 1, 22.0, 1e-8),
+            resampler: SpectralResampler::new(k, n_out as usize, period),
+            loudness,
+            emphasised: vec![0.0; n],
+            windowed: vec![0.0; n],
+            power: Vec::with_capacity(bins),
+            bands26: vec![0.0; 26],
+            bands8: vec![0.0; N_LOGMEL],
+            resampled: Vec::new(),
+        }
+    }
+
+    /// Frame geometry of this branch.
+    pub fn geometry(&self) -> FrameGeometry {
+        self.geometry
+    }
+
+    /// Loudness of a raw (not pre-emphasised, not windowed) frame.
+    pub fn loudness(&self, frame: &[f32]) -> f32 {
+        let intensity = match self.loudness {
+            LoudnessMode::Documented => {
+                let s: f64 = frame
+                    .iter()
+                    .zip(&self.window)
+                    .map(|(&x, &w)| w * f64::from(x) * f64::from(x))
+                    .sum();
+                s / self.window_sum
+            }
+            LoudnessMode::OpenSmile3 => {
+                let x = f64::from(frame[0]);
+                self.window[0] * x * x / self.window_sum
+            }
+        };
+        (intensity / REFERENCE_INTENSITY).powf(LOUDNESS_EXPONENT) as f32
+    }
+
+    /// All descriptors of one frame.
+    pub fn analyse(&mut self, frame: &[f32]) -> SpectralFrame {
+        let mut out = SpectralFrame {
+            loudness: self.loudness(frame),
+            ..Default::default()
+        };
+        preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
+        apply_window(&self.emphasised, &self.window, &mut self.windowed);
+        let bins = self.spectrum.transform(&self.windowed);
+        self.power.clear();
+        self.power.extend(bins.iter().map(|c| {
+            let m = f64::from(c.norm() as f32);
+            m * m
+        }));
+        self.mel26.apply(&self.power, &mut self.bands26);
+        self.cepstrum.apply(&self.bands26, &mut out.mfcc);
+        self.mel8.apply(&self.power, &mut self.bands8);
+        for (o, &e) in out.log_mel.iter_mut().zip(&self.bands8) {
+            *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
+        }
+        self.resampler.apply(bins, &mut self.resampled);
+        let r = autocorrelation(&self.resampled, LPC_ORDER);
+        let a = lpc_from_autocorrelation(&r, LPC_ORDER);
+        out.lsp.copy_from_slice(&lsp_from_lpc(&a));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn loudness_modes() {
+        let g = FrameGeometry::new(0.025, 0.01, 16000);
+        let frame: Vec<f32> = (0..400).map(|i| if i == 0 { 0.5 } else { 0.1 }).collect();
+        let doc = SpectralAnalyzer::new(g, false, LoudnessMode::Documented);
+        let os = SpectralAnalyzer::new(g, false, LoudnessMode::OpenSmile3);
+        let w = hamming(400);
+        let sw: f64 = w.iter().sum();
+        let expect_os = (0.08 * 0.25 / sw / 1e-6).powf(0.3);
+        assert!((f64::from(os.loudness(&frame)) - expect_os).abs() < 1e-5);
+        let i: f64 = frame
+            .iter()
+            .zip(&w)
+            .map(|(&x, &wi)| wi * f64::from(x) * f64::from(x))
+            .sum::<f64>()
+            / sw;
+        assert!((f64::from(doc.loudness(&frame)) - (i / 1e-6).powf(0.3)).abs() < 1e-4);
+    }
+
+    #[test]
+    fn lpc_rate_is_275_samples_at_common_rates() {
+        for fs in [8000, 16000, 22050, 44100, 48000] {
+            let g = FrameGeometry::new(0.025, 0.01, fs);
+            let a = SpectralAnalyzer::new(g, true, LoudnessMode::Documented);
+            assert_eq!(a.resampler.len(), 275, "{fs}");
+        }
+    }
+}
