@@ -1,1 +1,45 @@
-fn main(){}
+//! The `emo-pipe` command line: argument parsing and printing only; the work is
+//! done by the library crates.
+
+mod compare;
+mod extract;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "emo-pipe",
+    version,
+    about = "Speech emotion recognition from raw audio, with native openSMILE IS10 features",
+    long_about = "Speech emotion recognition from raw audio, with native openSMILE IS10 features.\n\n\
+Exit codes: 0 success; 1 some inputs failed (the others were processed and written; \
+each failure is listed); 2 the command itself failed (bad arguments, unwritable output)."
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Extract the 1582 IS10 features of audio files or directories.
+    Extract(extract::Args),
+    /// Compare a feature table with a reference (e.g. openSMILE's) feature by feature.
+    Compare(compare::Args),
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Extract(a) => extract::run(a),
+        Command::Compare(a) => compare::run(a),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("emo-pipe: error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

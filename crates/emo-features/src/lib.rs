@@ -1,1 +1,155 @@
+//! IS10 feature vectors: functionals over the LLD contours, in openSMILE's
+//! order and with its names, plus reading and writing feature tables and
+//! comparing them with openSMILE's.
 
+pub mod batch;
+pub mod compare;
+pub mod table;
+
+use emo_functionals::{is10_functionals, onsets, pitch_group_names, NAMES};
+use emo_lld::{contour_name, lld_base_names, Contours, FeatureSet, Settings, GROUP1};
+use std::path::{Path, PathBuf};
+
+/// Number of IS10 features.
+pub const N_FEATURES: usize = 1582;
+
+/// Nominal frame period of the turn features (s), at every sample rate.
+const TURN_PERIOD: f64 = 0.010;
+
+/// The 1582 feature names in openSMILE's order for a feature set.
+pub fn feature_names(set: FeatureSet) -> Vec<String> {
+    let bases = lld_base_names();
+    let mut names = Vec::with_capacity(N_FEATURES);
+    let pitch = pitch_group_names();
+    for (range, funcs) in [(0..GROUP1, NAMES.to_vec()), (GROUP1..bases.len(), pitch)] {
+        for suffix in ["_sma", "_sma_de"] {
+            for b in &bases[range.clone()] {
+                let c = contour_name(b, suffix);
+                names.extend(funcs.iter().map(|f| format!("{c}_{f}")));
+            }
+        }
+    }
+    names.push(match set {
+        FeatureSet::Is10 => "F0final__Turn_onsetRate".into(),
+        FeatureSet::Is10Compat => "F0final__Turn_numOnsets".into(),
+    });
+    names.push("F0final__Turn_duration".into());
+    names
+}
+
+/// The 1582 features of a set of contours.
+pub fn functionals(c: &Contours, set: FeatureSet) -> Vec<f32> {
+    let n = c.functional_frames();
+    let mut out = Vec::with_capacity(N_FEATURES);
+    let rows = |col: &Vec<f32>| col[..n.min(col.len())].to_vec();
+    for block in [&c.sma, &c.delta] {
+        for col in &block[..GROUP1] {
+            is10_functionals(&rows(col), false, &mut out);
+        }
+    }
+    for block in [&c.sma, &c.delta] {
+        for col in &block[GROUP1..] {
+            let voiced: Vec<f32> = rows(col).into_iter().filter(|&v| v != 0.0).collect();
+            is10_functionals(&voiced, true, &mut out);
+        }
+    }
+    let duration = c.f0_final.len() as f64 * TURN_PERIOD;
+    let count = onsets(&c.f0_final, 0.0) as f64;
+    out.push(match set {
+        FeatureSet::Is10 if duration > 0.0 => (count / duration) as f32,
+        FeatureSet::Is10 => 0.0,
+        FeatureSet::Is10Compat => count as f32,
+    });
+    out.push(duration as f32);
+    // Non-finite values cannot arise from finite input, but a NaN must never
+    // reach an output file.
+    for v in out.iter_mut() {
+        if !v.is_finite() {
+            *v = 0.0;
+        }
+    }
+    out
+}
+
+/// Why a file's features could not be computed. Every variant names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum FeatureError {
+    #[error(transparent)]
+    Audio(#[from] emo_audio::AudioError),
+    #[error("{path}: {source}")]
+    Lld {
+        path: PathBuf,
+        source: emo_lld::LldError,
+    },
+}
+
+/// Features and contours of one file.
+#[derive(Debug, Clone)]
+pub struct Extracted {
+    pub features: Vec<f32>,
+    pub contours: Contours,
+    pub duration_sec: f64,
+}
+
+/// Reads a file and computes its IS10 features.
+pub fn extract_file(
+    path: &Path,
+    settings: &Settings,
+    read: &emo_audio::ReadOptions,
+) -> Result<Extracted, FeatureError> {
+    let audio = emo_audio::read_audio_with(path, read)?;
+    extract_samples(&audio.samples, audio.sample_rate, settings)
+        .map_err(|source| FeatureError::Lld {
+            path: path.to_owned(),
+            source,
+        })
+        .map(|(features, contours)| Extracted {
+            features,
+            contours,
+            duration_sec: audio.duration(),
+        })
+}
+
+/// Computes IS10 features of mono samples.
+pub fn extract_samples(
+    samples: &[f32],
+    sample_rate: u32,
+    settings: &Settings,
+) -> Result<(Vec<f32>, Contours), emo_lld::LldError> {
+    let contours = emo_lld::extract(samples, sample_rate, settings)?;
+    let f = functionals(&contours, settings.feature_set);
+    Ok((f, contours))
+}
+
+/// Row name of a file: its stem, as openSMILE's reference tables use.
+pub fn row_name(path: &Path) -> String {
+    path.file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_are_1582_and_in_openmile_order() {
+        let n = feature_names(FeatureSet::Is10);
+        assert_eq!(n.len(), N_FEATURES);
+        assert_eq!(n[0], "pcm_loudness_sma_maxPos");
+        assert_eq!(n[714], "pcm_loudness_sma_de_maxPos");
+        assert_eq!(n[1428], "F0final_sma_maxPos");
+        assert_eq!(n[1504], "F0final_sma_de_maxPos");
+        assert_eq!(n[1579], "shimmerLocal_sma_de_upleveltime90");
+        assert_eq!(n[1580], "F0final__Turn_onsetRate");
+        assert_eq!(feature_names(FeatureSet::Is10Compat)[1580], "F0final__Turn_numOnsets");
+        assert!(n.contains(&"mfcc_sma_de[3]_kurtosis".to_string()));
+    }
+
+    #[test]
+    fn short_input_gives_finite_zeros_not_nan() {
+        let (f, _) = extract_samples(&[0.0; 500], 16000, &Settings::default()).unwrap();
+        assert_eq!(f.len(), N_FEATURES);
+        assert!(f.iter().all(|v| v.is_finite()));
+    }
+}

@@ -1,1 +1,259 @@
+//! Statistics over a contour ("functionals"), with openSMILE's definitions:
+//! positions are raw frame indices, regression errors are divided by N,
+//! moments are population moments, kurtosis is Pearson's (normal = 3),
+//! percentiles interpolate linearly between order statistics.
+//!
+//! Arithmetic is double precision; min, max and mean are rounded to `f32` once
+//! (as openSMILE shares them between functionals), and so are the outputs.
 
+/// The 21 functionals of IS10, in output order, with openSMILE's names.
+pub const NAMES: [&str; 21] = [
+    "maxPos",
+    "minPos",
+    "amean",
+    "linregc1",
+    "linregc2",
+    "linregerrA",
+    "linregerrQ",
+    "stddev",
+    "skewness",
+    "kurtosis",
+    "quartile1",
+    "quartile2",
+    "quartile3",
+    "iqr1-2",
+    "iqr2-3",
+    "iqr1-3",
+    "percentile1.0",
+    "percentile99.0",
+    "pctlrange0-1",
+    "upleveltime75",
+    "upleveltime90",
+];
+
+/// The 19 functionals of the pitch group: all but `percentile1.0` and `pctlrange0-1`.
+pub fn pitch_group_names() -> Vec<&'static str> {
+    NAMES
+        .iter()
+        .copied()
+        .filter(|n| *n != "percentile1.0" && *n != "pctlrange0-1")
+        .collect()
+}
+
+/// Index of the first maximum and first minimum.
+pub fn extreme_positions(x: &[f32]) -> (usize, usize) {
+    let (mut imax, mut imin) = (0, 0);
+    for (i, &v) in x.iter().enumerate() {
+        if v > x[imax] {
+            imax = i;
+        }
+        if v < x[imin] {
+            imin = i;
+        }
+    }
+    (imax, imin)
+}
+
+/// Arithmetic mean (double accumulation), rounded to `f32`.
+pub fn mean(x: &[f32]) -> f32 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    (x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len() as f64) as f32
+}
+
+/// Least-squares line `x̂_i = m·i + t`: returns (m, t, mean |e|, mean e²).
+pub fn linear_regression(x: &[f32], mean: f32) -> (f64, f64, f64, f64) {
+    let n = x.len() as f64;
+    if x.len() < 2 {
+        return (0.0, x.first().map_or(0.0, |&v| f64::from(v)), 0.0, 0.0);
+    }
+    let s1 = n * (n - 1.0) / 2.0;
+    let s2 = n * (n - 1.0) * (2.0 * n - 1.0) / 6.0;
+    let num: f64 = x.iter().enumerate().map(|(i, &v)| i as f64 * f64::from(v)).sum();
+    let asum = f64::from(mean) * n;
+    let t = (asum - num * s1 / s2) / (n - s1 * s1 / s2);
+    let m = (num - t * s1) / s2;
+    let (mut ea, mut eq) = (0.0, 0.0);
+    for (i, &v) in x.iter().enumerate() {
+        let e = f64::from(v) - (m * i as f64 + t);
+        ea += e.abs();
+        eq += e * e;
+    }
+    let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
+    (fin(m), fin(t), fin(ea / n), fin(eq / n))
+}
+
+/// Population standard deviation, skewness and (Pearson) kurtosis.
+pub fn moments(x: &[f32], mean: f32) -> (f64, f64, f64) {
+    let n = x.len() as f64;
+    let mu = f64::from(mean);
+    let (mut m2, mut m3, mut m4) = (0.0, 0.0, 0.0);
+    for &v in x {
+        let d = f64::from(v) - mu;
+        let d2 = d * d;
+        m2 += d2;
+        m3 += d2 * d;
+        m4 += d2 * d2;
+    }
+    let var = m2 / n;
+    if var <= 0.0 || !var.is_finite() {
+        return (0.0, 0.0, 0.0);
+    }
+    (var.sqrt(), m3 / (n * var.powf(1.5)), m4 / (n * var * var))
+}
+
+/// Percentile `p` (0..1) of sorted data, linearly interpolated at index p·(N−1).
+pub fn percentile(sorted: &[f32], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return 0.0;
+    }
+    let idx = p * (sorted.len() - 1) as f64;
+    let i1 = idx.floor() as usize;
+    let i2 = (idx.ceil() as usize).min(sorted.len() - 1);
+    if i1 == i2 {
+        return f64::from(sorted[i1]);
+    }
+    f64::from(sorted[i1]) * (i2 as f64 - idx) + f64::from(sorted[i2]) * (idx - i1 as f64)
+}
+
+/// Fraction of frames above `min + level·(max − min)`.
+pub fn up_level_time(x: &[f32], min: f32, max: f32, level: f32) -> f64 {
+    let threshold = level * (max - min) + min;
+    let below = x.iter().filter(|&&v| v <= threshold).count();
+    (x.len() - below) as f64 / x.len() as f64
+}
+
+/// The 21 IS10 functionals of one contour (`pitch_group`: the 19 of the pitch
+/// group). An empty contour gives zeros.
+pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
+    let count = if pitch_group { 19 } else { 21 };
+    if x.is_empty() {
+        out.extend(std::iter::repeat_n(0.0, count));
+        return;
+    }
+    let (imax, imin) = extreme_positions(x);
+    let (max, min) = (x[imax], x[imin]);
+    let mu = mean(x);
+    let (m, t, ea, eq) = linear_regression(x, mu);
+    let (sd, skew, kurt) = moments(x, mu);
+    let mut sorted = x.to_vec();
+    sorted.sort_by(f32::total_cmp);
+    let q1 = percentile(&sorted, 0.25) as f32;
+    let q2 = percentile(&sorted, 0.5) as f32;
+    let q3 = percentile(&sorted, 0.75) as f32;
+    let p1 = percentile(&sorted, 0.01) as f32;
+    let p99 = percentile(&sorted, 0.99) as f32;
+    out.extend([
+        imax as f32,
+        imin as f32,
+        mu,
+        m as f32,
+        t as f32,
+        ea as f32,
+        eq as f32,
+        sd as f32,
+        skew as f32,
+        kurt as f32,
+        q1,
+        q2,
+        q3,
+        q2 - q1,
+        q3 - q2,
+        q3 - q1,
+    ]);
+    if !pitch_group {
+        out.push(p1);
+    }
+    out.push(p99);
+    if !pitch_group {
+        out.push((p99 - p1).abs());
+    }
+    out.push(up_level_time(x, min, max, 0.75) as f32);
+    out.push(up_level_time(x, min, max, 0.9) as f32);
+}
+
+/// Number of onsets: upward crossings of `threshold`, counting a start above it.
+pub fn onsets(x: &[f32], threshold: f32) -> usize {
+    let mut above = x.first().is_some_and(|&v| v > threshold);
+    let mut n = 0;
+    for &v in x.iter().skip(1) {
+        if v > threshold && !above {
+            n += 1;
+            above = true;
+        } else if v <= threshold && above {
+            above = false;
+        }
+    }
+    n
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all(x: &[f32]) -> Vec<f32> {
+        let mut v = Vec::new();
+        is10_functionals(x, false, &mut v);
+        v
+    }
+
+    #[test]
+    fn hand_worked_small_contour() {
+        // x = 1 3 2 5 4
+        let f = all(&[1.0, 3.0, 2.0, 5.0, 4.0]);
+        assert_eq!(f[0], 3.0); // maxPos
+        assert_eq!(f[1], 0.0); // minPos
+        assert_eq!(f[2], 3.0); // mean
+        // slope: sum (i-2)(x-3) / sum (i-2)^2 = (4 + 0 + 0 + 2 + 2)/10 = 0.8, t = 3 - 0.8*2 = 1.4
+        assert!((f[3] - 0.8).abs() < 1e-6 && (f[4] - 1.4).abs() < 1e-6);
+        // residuals: -0.4, 0.8, -1.0, 1.2, -0.6 -> mean |e| = 0.8, mean e^2 = 0.72
+        assert!((f[5] - 0.8).abs() < 1e-6 && (f[6] - 0.72).abs() < 1e-6);
+        // population sd = sqrt(2), skew 0, kurtosis = (16+1+1+16+0... ) : d = -2 0 -1 2 1
+        assert!((f[7] - 2f32.sqrt()).abs() < 1e-6);
+        assert!(f[8].abs() < 1e-6);
+        assert!((f[9] - (34.0 / 5.0) / 4.0).abs() < 1e-6);
+        // sorted 1 2 3 4 5: q1 = 2, q2 = 3, q3 = 4, p1 = 1.04, p99 = 4.96
+        assert_eq!(&f[10..16], &[2.0, 3.0, 4.0, 1.0, 1.0, 2.0]);
+        assert!((f[16] - 1.04).abs() < 1e-6 && (f[17] - 4.96).abs() < 1e-6);
+        assert!((f[18] - 3.92).abs() < 1e-6);
+        // > 1 + 0.75*4 = 4: only 5 -> 0.2; > 4.6: only 5 -> 0.2
+        assert!((f[19] - 0.2).abs() < 1e-7 && (f[20] - 0.2).abs() < 1e-7);
+    }
+
+    #[test]
+    fn first_extreme_wins_and_constant_contour_is_safe() {
+        let f = all(&[2.0, 2.0, 2.0]);
+        assert_eq!(f[0], 0.0);
+        assert_eq!(f[1], 0.0);
+        assert_eq!(f[7], 0.0);
+        assert_eq!(f[8], 0.0);
+        assert_eq!(f[9], 0.0);
+        assert!(f.iter().all(|v| v.is_finite()));
+        assert_eq!(f[19], 0.0);
+    }
+
+    #[test]
+    fn pitch_group_has_19_and_empty_gives_zeros() {
+        let mut v = Vec::new();
+        is10_functionals(&[1.0, 2.0], true, &mut v);
+        assert_eq!(v.len(), 19);
+        let mut e = Vec::new();
+        is10_functionals(&[], true, &mut e);
+        assert_eq!(e, vec![0.0; 19]);
+        assert_eq!(pitch_group_names().len(), 19);
+    }
+
+    #[test]
+    fn onset_counting() {
+        assert_eq!(onsets(&[0.0, 1.0, 1.0, 0.0, 2.0, 0.0], 0.0), 2);
+        assert_eq!(onsets(&[1.0, 0.0, 1.0], 0.0), 1);
+        assert_eq!(onsets(&[], 0.0), 0);
+    }
+
+    #[test]
+    fn percentile_interpolates() {
+        assert_eq!(percentile(&[0.0, 10.0], 0.25), 2.5);
+        assert_eq!(percentile(&[7.0], 0.99), 7.0);
+    }
+}

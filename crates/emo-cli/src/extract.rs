@@ -1,0 +1,114 @@
+use anyhow::{Context, Result};
+use emo_features::batch::extract_batch;
+use emo_features::table::{lld_csv, write_atomic, FeatureTable, Format};
+use emo_features::{feature_names, row_name};
+use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
+use indicatif::{ProgressBar, ProgressStyle};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `emo-pipe extract`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Audio files (WAV, FLAC, MP3, OGG) or directories to walk.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Output feature table.
+    #[arg(short, long)]
+    output: PathBuf,
+    /// Output format.
+    #[arg(long, default_value = "csv")]
+    format: Format,
+    /// Also write frame-level LLDs, one CSV per file, into this directory.
+    #[arg(long, value_name = "DIR")]
+    lld: Option<PathBuf>,
+    /// is10 (openSMILE 3.x IS10_paraling) or is10-compat (the 2010 challenge set).
+    #[arg(long, default_value = "is10")]
+    feature_set: FeatureSet,
+    /// Loudness: `documented` (the whole Hamming-weighted frame, the default) or
+    /// `opensmile3` (openSMILE 3.x, which uses only the first sample of each frame:
+    /// choose it to match openSMILE's pcm_loudness features number for number).
+    #[arg(long, default_value = "documented")]
+    loudness: LoudnessMode,
+    /// Fix openSMILE's pitch-group quirks as well (growing delta divisor, jitter
+    /// threshold); by default they are reproduced. See docs/compatibility.md.
+    #[arg(long)]
+    fix_quirks: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    jobs: usize,
+    /// Refuse recordings longer than this (seconds).
+    #[arg(long, default_value_t = 4.0 * 3600.0)]
+    max_duration: f64,
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let mut quirks = if a.fix_quirks { Quirks::fixed() } else { Quirks::default() };
+    quirks.loudness = a.loudness;
+    let settings = Settings {
+        feature_set: a.feature_set,
+        quirks,
+    };
+    let read = emo_audio::ReadOptions {
+        max_seconds: Some(a.max_duration),
+    };
+    let (files, missing) = emo_audio::find_audio_files(&a.inputs);
+    let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
+    if let Some(dir) = &a.lld {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let bar = if std::io::stderr().is_terminal() && files.len() > 1 {
+        let b = ProgressBar::new(files.len() as u64);
+        b.set_style(
+            ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+        );
+        b
+    } else {
+        ProgressBar::hidden()
+    };
+    let results = extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1));
+    bar.finish_and_clear();
+
+    let mut table = FeatureTable {
+        columns: feature_names(settings.feature_set),
+        rows: Vec::with_capacity(files.len()),
+    };
+    for (path, r) in files.iter().zip(results) {
+        match r {
+            Ok(x) => {
+                let name = row_name(path);
+                if let Some(dir) = &a.lld {
+                    let p = dir.join(format!("{name}.csv"));
+                    if let Err(e) = write_atomic(&p, lld_csv(&x.contours).as_bytes()) {
+                        failures.push(e.to_string());
+                    }
+                }
+                table.rows.push((name, x.features));
+            }
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    table
+        .write(&a.output, a.format)
+        .with_context(|| format!("cannot write {}", a.output.display()))?;
+    eprintln!(
+        "{} of {} files -> {} ({} features, {}, loudness {})",
+        table.rows.len(),
+        files.len() + missing.len(),
+        a.output.display(),
+        table.columns.len(),
+        settings.feature_set,
+        settings.quirks.loudness
+    );
+    if failures.is_empty() {
+        Ok(ExitCode::SUCCESS)
+    } else {
+        eprintln!("{} input(s) failed:", failures.len());
+        for f in &failures {
+            eprintln!("  {f}");
+        }
+        Ok(ExitCode::from(1))
+    }
+}

@@ -1,0 +1,34 @@
+//! Extraction of many files in parallel; failures are collected, not fatal.
+
+use crate::{extract_file, Extracted, FeatureError};
+use emo_lld::Settings;
+use rayon::prelude::*;
+use std::path::PathBuf;
+
+/// Extracts every file on a pool of `threads` workers (0: all cores), calling
+/// `on_done` after each file (from worker threads). Results keep input order.
+pub fn extract_batch<F>(
+    files: &[PathBuf],
+    settings: &Settings,
+    read: &emo_audio::ReadOptions,
+    threads: usize,
+    on_done: F,
+) -> Vec<Result<Extracted, FeatureError>>
+where
+    F: Fn(&PathBuf, &Result<Extracted, FeatureError>) + Sync,
+{
+    let run = || {
+        files
+            .par_iter()
+            .map(|p| {
+                let r = extract_file(p, settings, read);
+                on_done(p, &r);
+                r
+            })
+            .collect()
+    };
+    match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
+        Ok(pool) => pool.install(run),
+        Err(_) => run(),
+    }
+}

@@ -1,0 +1,239 @@
+//! Feature-by-feature agreement of two feature tables (ours against openSMILE's),
+//! the way `symphonia-check` holds a decoder against a reference.
+
+use crate::table::FeatureTable;
+use std::collections::HashMap;
+
+/// Agreement of one feature across the files both tables have.
+#[derive(Debug, Clone)]
+pub struct FeatureStat {
+    pub name: String,
+    /// Pearson correlation across files.
+    pub r: f64,
+    pub max_abs: f64,
+    /// Largest |ours − ref| / |ref| over files with |ref| > 1e-6.
+    pub max_rel: f64,
+    /// The file with the largest absolute error.
+    pub worst_file: String,
+}
+
+/// Result of [`compare`].
+#[derive(Debug, Clone)]
+pub struct Comparison {
+    pub stats: Vec<FeatureStat>,
+    pub files: usize,
+    pub only_in_ours: Vec<String>,
+    pub only_in_reference: Vec<String>,
+    pub columns_missing_in_ours: Vec<String>,
+}
+
+/// Why two tables cannot be compared.
+#[derive(Debug, thiserror::Error)]
+pub enum CompareError {
+    #[error("the two tables have no file (row name) in common")]
+    NoCommonFiles,
+    #[error("the two tables have no feature (column name) in common")]
+    NoCommonFeatures,
+}
+
+/// Pearson r; two constant columns count as r = 1 when equal, a constant against
+/// a varying one as r = 0.
+pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
+    let n = a.len() as f64;
+    let ma = a.iter().sum::<f64>() / n;
+    let mb = b.iter().sum::<f64>() / n;
+    let (mut c, mut va, mut vb) = (0.0, 0.0, 0.0);
+    for (x, y) in a.iter().zip(b) {
+        c += (x - ma) * (y - mb);
+        va += (x - ma) * (x - ma);
+        vb += (y - mb) * (y - mb);
+    }
+    let tiny = 1e-20 * n * (1.0 + ma * ma + mb * mb);
+    match (va > tiny, vb > tiny) {
+        (true, true) => c / (va.sqrt() * vb.sqrt()),
+        (false, false) => {
+            let same = a
+                .iter()
+                .zip(b)
+                .all(|(x, y)| (x - y).abs() <= 1e-6 * (1.0 + y.abs()));
+            if same {
+                1.0
+            } else {
+                0.0
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+/// Compares every feature both tables have over the files both have.
+pub fn compare(ours: &FeatureTable, reference: &FeatureTable) -> Result<Comparison, CompareError> {
+    let our_rows: HashMap<&str, &Vec<f32>> =
+        ours.rows.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    let ref_rows: HashMap<&str, &Vec<f32>> =
+        reference.rows.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    let common: Vec<&str> = reference
+        .rows
+        .iter()
+        .map(|(n, _)| n.as_str())
+        .filter(|n| our_rows.contains_key(n))
+        .collect();
+    if common.is_empty() {
+        return Err(CompareError::NoCommonFiles);
+    }
+    let our_cols: HashMap<&str, usize> = ours
+        .columns
+        .iter()
+        .enumerate()
+        .map(|(i, c)| (c.as_str(), i))
+        .collect();
+    let mut stats = Vec::new();
+    let mut missing = Vec::new();
+    for (ri, name) in reference.columns.iter().enumerate() {
+        let Some(&oi) = our_cols.get(name.as_str()) else {
+            missing.push(name.clone());
+            continue;
+        };
+        let a: Vec<f64> = common.iter().map(|f| f64::from(our_rows[f][oi])).collect();
+        let b: Vec<f64> = common.iter().map(|f| f64::from(ref_rows[f][ri])).collect();
+        let (mut max_abs, mut max_rel, mut worst) = (0.0f64, 0.0f64, 0usize);
+        for (i, (x, y)) in a.iter().zip(&b).enumerate() {
+            let d = (x - y).abs();
+            if d > max_abs {
+                max_abs = d;
+                worst = i;
+            }
+            if y.abs() > 1e-6 {
+                max_rel = max_rel.max(d / y.abs());
+            }
+        }
+        stats.push(FeatureStat {
+            name: name.clone(),
+            r: pearson(&a, &b),
+            max_abs,
+            max_rel,
+            worst_file: common[worst].to_string(),
+        });
+    }
+    if stats.is_empty() {
+        return Err(CompareError::NoCommonFeatures);
+    }
+    Ok(Comparison {
+        stats,
+        files: common.len(),
+        only_in_ours: ours
+            .rows
+            .iter()
+            .filter(|(n, _)| !ref_rows.contains_key(n.as_str()))
+            .map(|(n, _)| n.clone())
+            .collect(),
+        only_in_reference: reference
+            .rows
+            .iter()
+            .filter(|(n, _)| !our_rows.contains_key(n.as_str()))
+            .map(|(n, _)| n.clone())
+            .collect(),
+        columns_missing_in_ours: missing,
+    })
+}
+
+/// The LLD group a feature belongs to.
+pub fn group_of(feature: &str) -> &'static str {
+    if feature.starts_with("pcm_loudness") {
+        "loudness"
+    } else if feature.starts_with("mfcc") {
+        "mfcc"
+    } else if feature.starts_with("logMelFreqBand") {
+        "mel bands"
+    } else if feature.starts_with("lspFreq") {
+        "lsp"
+    } else {
+        "pitch"
+    }
+}
+
+/// Summary of one group.
+#[derive(Debug, Clone)]
+pub struct GroupSummary {
+    pub group: &'static str,
+    pub features: usize,
+    pub at_least: usize,
+    pub min_r: f64,
+    pub median_r: f64,
+}
+
+impl Comparison {
+    /// Share of compared features with r ≥ `min_r`.
+    pub fn share_at_least(&self, min_r: f64) -> f64 {
+        self.stats.iter().filter(|s| s.r >= min_r).count() as f64 / self.stats.len() as f64
+    }
+
+    /// Per-group counts of features with r ≥ `min_r`, in the order loudness,
+    /// MFCC, mel bands, LSP, pitch.
+    pub fn groups(&self, min_r: f64) -> Vec<GroupSummary> {
+        ["loudness", "mfcc", "mel bands", "lsp", "pitch"]
+            .iter()
+            .filter_map(|&g| {
+                let mut rs: Vec<f64> = self
+                    .stats
+                    .iter()
+                    .filter(|s| group_of(&s.name) == g)
+                    .map(|s| s.r)
+                    .collect();
+                if rs.is_empty() {
+                    return None;
+                }
+                rs.sort_by(f64::total_cmp);
+                Some(GroupSummary {
+                    group: g,
+                    features: rs.len(),
+                    at_least: rs.iter().filter(|&&r| r >= min_r).count(),
+                    min_r: rs[0],
+                    median_r: rs[rs.len() / 2],
+                })
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pearson_cases() {
+        assert!((pearson(&[1.0, 2.0, 3.0], &[2.0, 4.0, 6.0]) - 1.0).abs() < 1e-12);
+        assert!((pearson(&[1.0, 2.0, 3.0], &[3.0, 2.0, 1.0]) + 1.0).abs() < 1e-12);
+        assert_eq!(pearson(&[1.0, 1.0], &[1.0, 1.0]), 1.0);
+        assert_eq!(pearson(&[1.0, 1.0], &[1.0, 2.0]), 0.0);
+    }
+
+    #[test]
+    fn compares_by_name_and_finds_worst_file() {
+        let r = FeatureTable {
+            columns: vec!["mfcc_sma[0]_amean".into(), "F0final_sma_amean".into()],
+            rows: vec![
+                ("a".into(), vec![1.0, 100.0]),
+                ("b".into(), vec![2.0, 200.0]),
+                ("c".into(), vec![3.0, 150.0]),
+            ],
+        };
+        let o = FeatureTable {
+            columns: vec!["F0final_sma_amean".into()],
+            rows: vec![
+                ("c".into(), vec![150.0]),
+                ("a".into(), vec![101.0]),
+                ("b".into(), vec![200.0]),
+                ("z".into(), vec![0.0]),
+            ],
+        };
+        let c = compare(&o, &r).unwrap();
+        assert_eq!(c.files, 3);
+        assert_eq!(c.stats.len(), 1);
+        assert_eq!(c.stats[0].worst_file, "a");
+        assert!((c.stats[0].max_abs - 1.0).abs() < 1e-12);
+        assert_eq!(c.columns_missing_in_ours, vec!["mfcc_sma[0]_amean".to_string()]);
+        assert_eq!(c.only_in_ours, vec!["z".to_string()]);
+        assert_eq!(c.groups(0.99)[0].group, "pitch");
+    }
+}

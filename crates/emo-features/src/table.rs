@@ -1,0 +1,292 @@
+//! Feature tables: CSV as openSMILE's references are laid out (`name`, then one
+//! column per feature), ARFF as openSMILE writes it, frame-level LLD CSVs, and a
+//! reader that names the file and line of anything malformed.
+
+use emo_lld::{contour_name, lld_base_names, Contours};
+use std::fmt::Write as _;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+
+/// A table of named rows of features.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeatureTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<(String, Vec<f32>)>,
+}
+
+/// Output format of [`FeatureTable::write`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Csv,
+    Arff,
+}
+
+impl std::str::FromStr for Format {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "csv" => Ok(Format::Csv),
+            "arff" => Ok(Format::Arff),
+            other => Err(format!("unknown format '{other}' (expected csv or arff)")),
+        }
+    }
+}
+
+/// A malformed or unreadable table.
+#[derive(Debug, thiserror::Error)]
+pub enum TableError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}:{line}: {reason}")]
+    Parse {
+        path: PathBuf,
+        line: usize,
+        reason: String,
+    },
+}
+
+fn csv_field(s: &str) -> String {
+    if s.contains([',', '"', '\n']) {
+        format!("\"{}\"", s.replace('"', "\"\""))
+    } else {
+        s.to_string()
+    }
+}
+
+fn split_csv_line(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if quoted && chars.peek() == Some(&'"') => {
+                cur.push('"');
+                chars.next();
+            }
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+impl FeatureTable {
+    /// Serialises the table.
+    pub fn to_string(&self, format: Format) -> String {
+        let mut s = String::new();
+        match format {
+            Format::Csv => {
+                s.push_str("name");
+                for c in &self.columns {
+                    s.push(',');
+                    s.push_str(&csv_field(c));
+                }
+                s.push('\n');
+                for (name, values) in &self.rows {
+                    s.push_str(&csv_field(name));
+                    for v in values {
+                        let _ = write!(s, ",{v}");
+                    }
+                    s.push('\n');
+                }
+            }
+            Format::Arff => {
+                s.push_str("@relation 'openSMILE_features'\n\n@attribute name string\n");
+                for c in &self.columns {
+                    let _ = writeln!(s, "@attribute {c} numeric");
+                }
+                s.push_str("@attribute class numeric\n\n@data\n\n");
+                for (name, values) in &self.rows {
+                    let _ = write!(s, "'{}'", name.replace('\'', "\\'"));
+                    for v in values {
+                        let _ = write!(s, ",{v}");
+                    }
+                    s.push_str(",?\n");
+                }
+            }
+        }
+        s
+    }
+
+    /// Writes the table atomically: to a temporary file beside the target, then
+    /// renamed over it, so a reader never sees half a table.
+    pub fn write(&self, path: &Path, format: Format) -> Result<(), TableError> {
+        write_atomic(path, self.to_string(format).as_bytes())
+    }
+
+    /// Reads a CSV whose first column is `name` (openSMILE's reference layout).
+    pub fn read_csv(path: &Path) -> Result<Self, TableError> {
+        let file = std::fs::File::open(path).map_err(|source| TableError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let parse = |line: usize, reason: String| TableError::Parse {
+            path: path.to_owned(),
+            line,
+            reason,
+        };
+        let mut lines = BufReader::new(file).lines();
+        let header = match lines.next() {
+            Some(Ok(h)) => h,
+            Some(Err(source)) => {
+                return Err(TableError::Io {
+                    path: path.to_owned(),
+                    source,
+                })
+            }
+            None => return Err(parse(1, "empty file: no header".into())),
+        };
+        let header = split_csv_line(header.trim_end_matches('\r'));
+        if header.len() < 2 {
+            return Err(parse(1, "the header has fewer than two columns".into()));
+        }
+        let columns: Vec<String> = header[1..].to_vec();
+        let mut rows = Vec::new();
+        for (i, line) in lines.enumerate() {
+            let lineno = i + 2;
+            let line = line.map_err(|source| TableError::Io {
+                path: path.to_owned(),
+                source,
+            })?;
+            let line = line.trim_end_matches('\r');
+            if line.is_empty() {
+                continue;
+            }
+            let fields = split_csv_line(line);
+            if fields.len() != header.len() {
+                return Err(parse(
+                    lineno,
+                    format!("{} fields, the header has {}", fields.len(), header.len()),
+                ));
+            }
+            let mut values = Vec::with_capacity(columns.len());
+            for (j, f) in fields[1..].iter().enumerate() {
+                let v: f32 = f.trim().parse().map_err(|_| {
+                    parse(lineno, format!("column '{}': '{}' is not a number", columns[j], f))
+                })?;
+                if !v.is_finite() {
+                    return Err(parse(
+                        lineno,
+                        format!("column '{}': value {} is not finite", columns[j], f),
+                    ));
+                }
+                values.push(v);
+            }
+            rows.push((fields[0].clone(), values));
+        }
+        Ok(FeatureTable { columns, rows })
+    }
+}
+
+/// Writes bytes to `path` through a temporary file in the same directory and a rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TableError> {
+    let io = |source| TableError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let dir = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let file_name = path
+        .file_name()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "out".into());
+    let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
+    let result = (|| {
+        let mut f = std::fs::File::create(&tmp)?;
+        f.write_all(bytes)?;
+        f.sync_all()?;
+        std::fs::rename(&tmp, path)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&tmp);
+    }
+    result.map_err(io)
+}
+
+/// Frame-level contours as CSV, laid out like openSMILE's LLD references:
+/// `frameTime`, 38 `_sma` columns, 38 `_sma_de` columns; the two extra delta
+/// rows leave the LLD cells empty and repeat the last time stamp.
+pub fn lld_csv(c: &Contours) -> String {
+    let names = lld_base_names();
+    let mut s = String::from("frameTime");
+    for suffix in ["_sma", "_sma_de"] {
+        for n in &names {
+            s.push(',');
+            s.push_str(&contour_name(n, suffix));
+        }
+    }
+    s.push('\n');
+    let rows = c.delta.first().map_or(0, Vec::len);
+    for r in 0..rows {
+        let t = r.min(c.n60.saturating_sub(1)) as f64 * c.step_sec;
+        let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
+        for col in &c.sma {
+            match col.get(r) {
+                Some(v) => {
+                    let _ = write!(s, ",{v}");
+                }
+                None => s.push(','),
+            }
+        }
+        for col in &c.delta {
+            let _ = write!(s, ",{}", col[r]);
+        }
+        s.push('\n');
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn csv_round_trip() {
+        let t = FeatureTable {
+            columns: vec!["a".into(), "b[1]".into()],
+            rows: vec![("x,1".into(), vec![1.5, -2.0e-7]), ("y".into(), vec![0.0, 3.0])],
+        };
+        let dir = std::env::temp_dir().join(format!("emo-table-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("t.csv");
+        t.write(&p, Format::Csv).unwrap();
+        assert_eq!(FeatureTable::read_csv(&p).unwrap(), t);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn malformed_csv_names_file_and_line() {
+        let dir = std::env::temp_dir().join(format!("emo-table-bad-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("bad.csv");
+        std::fs::write(&p, "name,a,b\nx,1,2\ny,1,zz\n").unwrap();
+        let e = FeatureTable::read_csv(&p).unwrap_err().to_string();
+        assert!(e.contains("bad.csv:3") && e.contains("'zz'"), "{e}");
+        std::fs::write(&p, "name,a,b\nx,1\n").unwrap();
+        let e = FeatureTable::read_csv(&p).unwrap_err().to_string();
+        assert!(e.contains("bad.csv:2") && e.contains("2 fields"), "{e}");
+        std::fs::write(&p, "").unwrap();
+        assert!(FeatureTable::read_csv(&p).unwrap_err().to_string().contains("empty"));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+
+    #[test]
+    fn arff_layout() {
+        let t = FeatureTable {
+            columns: vec!["f".into()],
+            rows: vec![("clip".into(), vec![2.0])],
+        };
+        let s = t.to_string(Format::Arff);
+        assert!(s.starts_with("@relation 'openSMILE_features'"));
+        assert!(s.contains("@attribute f numeric"));
+        assert!(s.ends_with("'clip',2,?\n"));
+    }
+}
