@@ -11,8 +11,8 @@ pub fn hz_to_mel(f: f64) -> f64 {
 #[derive(Debug, Clone)]
 pub struct MelFilterbank {
     n_bands: usize,
-    /// (bin, band, weight) triples.
-    taps: Vec<(usize, usize, f64)>,
+    /// Per band: first bin and the weights of its contiguous bins.
+    bands: Vec<(usize, Vec<f64>)>,
 }
 
 impl MelFilterbank {
@@ -50,7 +50,15 @@ impl MelFilterbank {
                 taps.push((bin, j - 1, 1.0 - w));
             }
         }
-        MelFilterbank { n_bands, taps }
+        let mut bands: Vec<(usize, Vec<f64>)> = vec![(0, Vec::new()); n_bands];
+        for &(bin, band, w) in &taps {
+            let (start, ws) = &mut bands[band];
+            if ws.is_empty() {
+                *start = bin;
+            }
+            ws.push(w);
+        }
+        MelFilterbank { n_bands, bands }
     }
 
     /// Number of bands.
@@ -60,11 +68,14 @@ impl MelFilterbank {
 
     /// Band energies from a power spectrum `P[k] = |X[k]|²`.
     pub fn apply(&self, power: &[f64], out: &mut [f64]) {
-        out.iter_mut().for_each(|v| *v = 0.0);
-        for &(bin, band, w) in &self.taps {
-            if let Some(&p) = power.get(bin) {
-                out[band] += w * p;
+        // Each band sums its bins in increasing order (bins are contiguous).
+        for (o, (start, ws)) in out.iter_mut().zip(&self.bands) {
+            let p = power.get(*start..).unwrap_or(&[]);
+            let mut acc = 0.0;
+            for (w, x) in ws.iter().zip(p) {
+                acc += w * x;
             }
+            *o = acc;
         }
     }
 }
@@ -83,10 +94,12 @@ mod tests {
         let fb = MelFilterbank::new(26, 20.0, 8000.0, 31.25, 257);
         let mut sums = vec![0.0; 257];
         let mut bins_per_band = vec![0; 26];
-        for &(bin, band, w) in &fb.taps {
-            sums[bin] += w;
-            bins_per_band[band] += 1;
-            assert!((0.0..=1.0).contains(&w));
+        for (band, (start, ws)) in fb.bands.iter().enumerate() {
+            for (j, &w) in ws.iter().enumerate() {
+                sums[start + j] += w;
+                bins_per_band[band] += 1;
+                assert!((0.0..=1.0).contains(&w));
+            }
         }
         // bins 2..=255 are used; away from the first and last half-triangle the
         // rising and falling slopes add to one.

@@ -124,30 +124,34 @@ pub fn keep_peaks(a: &mut [f64]) {
     if n < 2 {
         return;
     }
-    let mut peaks = Vec::new();
+    // Zeroing happens only strictly between two peaks, more than 2 bins from
+    // each, so it never touches a bin a later peak test reads: peaks can be found
+    // and the gaps zeroed in one pass.
+    let mut prev: Option<usize> = None;
+    let mut count = 0usize;
+    let mut visit = |a: &mut [f64], p: usize| {
+        if let Some(q) = prev {
+            if p >= q + 6 {
+                a[q + 3..=p - 3].fill(0.0);
+            }
+        }
+        prev = Some(p);
+        count += 1;
+    };
     if a[0] > a[1] {
-        peaks.push(0usize);
+        visit(a, 0);
     }
     for i in 1..n - 1 {
         if a[i] > a[i - 1] && a[i] >= a[i + 1] {
-            peaks.push(i);
+            visit(a, i);
         }
     }
     if a[n - 1] > a[n - 2] {
-        peaks.push(n - 1);
+        visit(a, n - 1);
     }
-    if peaks.len() == 1 {
+    if count == 1 {
         for v in a.iter_mut().skip(3) {
             *v = 0.0;
-        }
-    } else {
-        for w in peaks.windows(2) {
-            let (lo, hi) = (w[0] + 3, w[1] as isize - 3);
-            if hi >= lo as isize {
-                for v in &mut a[lo..=hi as usize] {
-                    *v = 0.0;
-                }
-            }
         }
     }
 }

@@ -45,8 +45,10 @@ impl Spectrum {
 
     /// Transforms a frame; returns bins 0..=K/2 (unnormalised, `X[k] = Σ x[n]e^{−2πikn/K}`).
     pub fn transform(&mut self, frame: &[f32]) -> &[Complex<f64>] {
-        self.input.iter_mut().for_each(|v| *v = 0.0);
-        for (dst, &x) in self.input[self.offset..].iter_mut().zip(frame) {
+        let end = self.offset + frame.len().min(self.input.len() - self.offset);
+        self.input[..self.offset].fill(0.0);
+        self.input[end..].fill(0.0);
+        for (dst, &x) in self.input[self.offset..end].iter_mut().zip(frame) {
             *dst = f64::from(x);
         }
         // Lengths are fixed at construction, so the transform cannot fail.
@@ -60,7 +62,7 @@ impl Spectrum {
     pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         let bins = self.transform(frame);
         out.clear();
-        out.extend(bins.iter().map(|c| c.norm() as f32));
+        out.extend(bins.iter().map(|c| (c.re * c.re + c.im * c.im).sqrt() as f32));
     }
 }
 

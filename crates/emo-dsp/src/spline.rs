@@ -11,6 +11,9 @@ pub struct NaturalSpline {
     sig: Vec<f64>,
     p_inv: Vec<f64>,
     y2_coef: Vec<f64>,
+    /// 1/(x[i+1] − x[i]) and 6/(x[i+1] − x[i−1]).
+    inv_dx: Vec<f64>,
+    six_over_span: Vec<f64>,
     /// For each target: bracketing knot `lo` and the weights a, b and h²/6.
     targets: Vec<(usize, f64, f64, f64)>,
 }
@@ -26,9 +29,21 @@ impl NaturalSpline {
             let s = (x[i] - x[i - 1]) / (x[i + 1] - x[i - 1]);
             let p = s * y2_coef[i - 1] + 2.0;
             sig[i] = s;
-            p_inv[i] = p;
+            p_inv[i] = 1.0 / p;
             y2_coef[i] = (s - 1.0) / p;
         }
+        let inv_dx: Vec<f64> = (0..n)
+            .map(|i| if i + 1 < n { 1.0 / (x[i + 1] - x[i]) } else { 0.0 })
+            .collect();
+        let six_over_span: Vec<f64> = (0..n)
+            .map(|i| {
+                if i >= 1 && i + 1 < n {
+                    6.0 / (x[i + 1] - x[i - 1])
+                } else {
+                    0.0
+                }
+            })
+            .collect();
         let targets = at
             .iter()
             .map(|&t| {
@@ -53,6 +68,8 @@ impl NaturalSpline {
             sig,
             p_inv,
             y2_coef,
+            inv_dx,
+            six_over_span,
             targets,
         }
     }
@@ -60,14 +77,15 @@ impl NaturalSpline {
     /// Interpolates data `y` (one value per knot) at the evaluation points.
     pub fn eval(&self, y: &[f64], y2: &mut Vec<f64>, u: &mut Vec<f64>, out: &mut [f64]) {
         let n = self.x.len();
-        let x = &self.x;
-        y2.clear();
         y2.resize(n, 0.0);
-        u.clear();
         u.resize(n, 0.0);
+        u[0] = 0.0;
+        let mut slope_prev = (y[1] - y[0]) * self.inv_dx[0];
         for i in 1..n - 1 {
-            let d = (y[i + 1] - y[i]) / (x[i + 1] - x[i]) - (y[i] - y[i - 1]) / (x[i] - x[i - 1]);
-            u[i] = (6.0 * d / (x[i + 1] - x[i - 1]) - self.sig[i] * u[i - 1]) / self.p_inv[i];
+            let slope = (y[i + 1] - y[i]) * self.inv_dx[i];
+            let d = slope - slope_prev;
+            slope_prev = slope;
+            u[i] = (d * self.six_over_span[i] - self.sig[i] * u[i - 1]) * self.p_inv[i];
         }
         y2[n - 1] = 0.0;
         for k in (0..n - 1).rev() {

@@ -138,7 +138,7 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
     let (m, t, ea, eq) = linear_regression(x, mu);
     let (sd, skew, kurt) = moments(x, mu);
     let mut sorted = x.to_vec();
-    sorted.sort_by(f32::total_cmp);
+    sorted.sort_unstable_by(f32::total_cmp);
     let q1 = percentile(&sorted, 0.25) as f32;
     let q2 = percentile(&sorted, 0.5) as f32;
     let q3 = percentile(&sorted, 0.75) as f32;

@@ -38,24 +38,113 @@ pub struct JitterOptions {
     pub broken_threshold: bool,
 }
 
-/// Pearson correlation of two equally long segments (double precision).
-fn correlation(x: &[f32], y: &[f32]) -> f64 {
-    let n = x.len().min(y.len());
-    let (mut mx, mut my) = (0.0f64, 0.0f64);
-    for i in 0..n {
-        mx += f64::from(x[i]);
-        my += f64::from(y[i]);
+/// Normalised cross-correlation (Pearson, double precision) of `x[s..s+τ)` with
+/// `x[s+τ..s+2τ)` for every lag τ in `lags`, written to `cc[τ − lags.start]`.
+///
+/// Each lag's sums run strictly in sample order, exactly as a one-lag-at-a-time
+/// loop would: acceptance of a period can hinge on the last bit of these values
+/// (see `crate::quirks`). Speed comes from running four consecutive lags side by
+/// side, one per vector lane, which keeps every lane's order intact.
+fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX is available (checked just above).
+            unsafe { correlations_avx(x, s, lags, cc) };
+            return;
+        }
     }
-    mx /= n as f64;
-    my /= n as f64;
-    let (mut c, mut nx, mut ny) = (0.0f64, 0.0f64, 0.0f64);
-    for i in 0..n {
-        let (a, b) = (f64::from(x[i]) - mx, f64::from(y[i]) - my);
-        c += a * b;
-        nx += a * a;
-        ny += b * b;
+    correlations_lanes(x, s, lags, cc);
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn correlations_avx(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
+    correlations_lanes(x, s, lags, cc)
+}
+
+#[inline(always)]
+fn correlations_lanes(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
+    const L: usize = 4;
+    let (lo, hi) = (*lags.start(), *lags.end());
+    let mut t0 = lo;
+    while t0 <= hi {
+        let lanes = (hi - t0 + 1).min(L);
+        // Means. The first segment's sum is shared: one running sum, read off
+        // at each lane's length.
+        let mut mx = [0.0f64; L];
+        let mut run = 0.0f64;
+        for &v in &x[s..s + t0] {
+            run += v;
+        }
+        for (l, m) in mx.iter_mut().enumerate().take(lanes) {
+            if l > 0 {
+                run += x[s + t0 + l - 1];
+            }
+            *m = run;
+        }
+        let mut my = [0.0f64; L];
+        if lanes == L {
+            for i in 0..t0 {
+                let y = &x[s + t0 + i..s + t0 + i + L];
+                for l in 0..L {
+                    my[l] += y[l];
+                }
+            }
+        } else {
+            for i in 0..t0 {
+                for l in 0..lanes {
+                    my[l] += x[s + t0 + i + l];
+                }
+            }
+        }
+        for l in 1..lanes {
+            for i in t0..t0 + l {
+                my[l] += x[s + t0 + l + i];
+            }
+        }
+        for l in 0..lanes {
+            let n = (t0 + l) as f64;
+            mx[l] /= n;
+            my[l] /= n;
+        }
+        // Centred products.
+        let (mut c, mut nx, mut ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+        for i in 0..t0 {
+            let xv = x[s + i];
+            let base = s + t0 + i;
+            let y = &x[base..base + lanes];
+            if lanes == L {
+                for l in 0..L {
+                    let a = xv - mx[l];
+                    let b = y[l] - my[l];
+                    c[l] += a * b;
+                    nx[l] += a * a;
+                    ny[l] += b * b;
+                }
+            } else {
+                for l in 0..lanes {
+                    let a = xv - mx[l];
+                    let b = y[l] - my[l];
+                    c[l] += a * b;
+                    nx[l] += a * a;
+                    ny[l] += b * b;
+                }
+            }
+        }
+        for l in 0..lanes {
+            let tau = t0 + l;
+            for i in t0..tau {
+                let a = x[s + i] - mx[l];
+                let b = x[s + tau + i] - my[l];
+                c[l] += a * b;
+                nx[l] += a * a;
+                ny[l] += b * b;
+            }
+            cc[tau - lo] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
+        }
+        t0 += L;
     }
-    c / (nx.sqrt() * ny.sqrt())
 }
 
 /// Peak-to-peak amplitude over samples 1..n−2 of a period.
@@ -86,6 +175,7 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
     let (mut last_t0, mut last_diff) = (0.0f32, 0.0f32);
     let (mut last_jl, mut last_jddp, mut last_sh) = (0.0f32, 0.0f32, 0.0f32);
     let mut cc: Vec<f64> = Vec::new();
+    let wide: Vec<f64> = signal.iter().map(|&v| f64::from(v)).collect();
 
     for (k, &f) in f0.iter().enumerate() {
         let start_vidx = (k as i64 + 1) * pp_len;
@@ -110,6 +200,7 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
         let begin = (last_idx.max(0) as usize).min(signal.len());
         let end = (begin + to_read.max(0) as usize).min(signal.len());
         let mat = &signal[begin..end];
+        let mat64 = &wide[begin..end];
         let n = mat.len() as i64;
 
         let (mut n_periods, mut n_local, mut n_ddp) = (0.0f32, 0.0f32, 0.0f32);
@@ -124,11 +215,7 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             cc.clear();
             cc.resize(span, 0.0);
             while start < n - 2 * t0max - 1 {
-                for lag in t0min..=t0max {
-                    let s = start as usize;
-                    let l = lag as usize;
-                    cc[(lag - t0min) as usize] = correlation(&mat[s..s + l], &mat[s + l..s + 2 * l]);
-                }
+                correlations(mat64, start as usize, t0min as usize..=t0max as usize, &mut cc);
                 let mut best: Option<usize> = None;
                 let mut best_v = 0.0f64;
                 for i in 1..span.saturating_sub(2) {

@@ -19,6 +19,8 @@ use emo_dsp::FrameGeometry;
 pub use quirks::{LoudnessMode, Quirks};
 pub use settings::{FeatureSet, Settings};
 use settings::Variant;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 use spectral::{LPC_ORDER, N_LOGMEL, N_MFCC};
 
 /// Number of contours in the first group (functionals over all frames).
@@ -87,6 +89,31 @@ pub enum LldError {
     SampleRate(u32),
 }
 
+/// Analyzers depend only on the rate and settings; their tables (LPC resampling,
+/// spline) are built once per process and shared, each call gets its own scratch.
+fn analyzers(
+    rate: u32,
+    settings: &Settings,
+    v: &Variant,
+    g25: FrameGeometry,
+    g60: FrameGeometry,
+) -> (spectral::SpectralAnalyzer, pitch::PitchAnalyzer) {
+    type Cache = HashMap<(u32, Settings), (spectral::SpectralAnalyzer, pitch::PitchAnalyzer)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    // A poisoned lock only means another thread panicked while inserting; the
+    // map itself is still consistent.
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    map.entry((rate, *settings))
+        .or_insert_with(|| {
+            (
+                spectral::SpectralAnalyzer::new(g25, v.symmetric_padding, settings.quirks.loudness),
+                pitch::PitchAnalyzer::new(g60, v),
+            )
+        })
+        .clone()
+}
+
 /// Runs the whole LLD chain on mono samples.
 pub fn extract(samples: &[f32], sample_rate: u32, settings: &Settings) -> Result<Contours, LldError> {
     if !(1000..=384_000).contains(&sample_rate) {
@@ -100,7 +127,7 @@ pub fn extract(samples: &[f32], sample_rate: u32, settings: &Settings) -> Result
 
     // 25 ms branch: enough frames for the 60 ms level and one beyond it.
     let n_spec = n25.min(n60 + 1);
-    let mut spectral = spectral::SpectralAnalyzer::new(g25, v.symmetric_padding, settings.quirks.loudness);
+    let (mut spectral, mut pitch) = analyzers(sample_rate, settings, &v, g25, g60);
     let mut group1: Vec<Vec<f32>> = vec![Vec::with_capacity(n_spec); GROUP1];
     for k in 0..n_spec {
         let f = spectral.analyse(g25.frame(samples, k));
@@ -117,7 +144,6 @@ pub fn extract(samples: &[f32], sample_rate: u32, settings: &Settings) -> Result
     }
 
     // 60 ms branch: candidates, smoother (one frame behind), jitter.
-    let mut pitch = pitch::PitchAnalyzer::new(g60, &v);
     let best: Vec<(f32, f32)> = (0..n60)
         .map(|k| {
             let c = pitch.analyse(g60.frame(samples, k));

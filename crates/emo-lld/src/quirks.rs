@@ -14,7 +14,7 @@
 //! [`Quirks::opensmile3`] reproduces openSMILE 3.x for every item.
 
 /// How `pcm_loudness` is computed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub enum LoudnessMode {
     /// Loudness of the whole Hamming-weighted frame (Zwicker's power law on the
     /// mean intensity), as openSMILE documents it.
@@ -47,7 +47,7 @@ impl std::fmt::Display for LoudnessMode {
 }
 
 /// The compatibility switches, one per openSMILE quirk.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub struct Quirks {
     pub loudness: LoudnessMode,
     /// is10 only: the pitch-group delta divisor accumulates over the file.

@@ -35,7 +35,7 @@ impl std::fmt::Display for FeatureSet {
 }
 
 /// Everything that parameterises one extraction.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
 pub struct Settings {
     pub feature_set: FeatureSet,
     pub quirks: Quirks,

@@ -127,7 +127,7 @@ impl SpectralAnalyzer {
         let bins = self.spectrum.transform(&self.windowed);
         self.power.clear();
         self.power.extend(bins.iter().map(|c| {
-            let m = f64::from(c.norm() as f32);
+            let m = f64::from((c.re * c.re + c.im * c.im).sqrt() as f32);
             m * m
         }));
         self.mel26.apply(&self.power, &mut self.bands26);
