@@ -12,7 +12,7 @@ use std::io::BufReader;
 use std::path::{Path, PathBuf};
 
 mod mixdown;
-pub use mixdown::{mix_float, mix_int, IntFormat};
+pub use mixdown::{mix_float, mix_int, InputMode, IntFormat};
 
 /// A decoded recording, mixed down to one channel.
 #[derive(Debug, Clone)]
@@ -39,12 +39,15 @@ impl Audio {
 pub struct ReadOptions {
     /// Refuse recordings longer than this many seconds (`None`: no limit).
     pub max_seconds: Option<f64>,
+    /// Which openSMILE front end's samples to reproduce.
+    pub mode: InputMode,
 }
 
 impl Default for ReadOptions {
     fn default() -> Self {
         ReadOptions {
             max_seconds: Some(4.0 * 3600.0),
+            mode: InputMode::SmilExtract,
         }
     }
 }
@@ -188,10 +191,10 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
                 )));
             }
             let raw = collect_samples(reader.into_samples::<f32>()).map_err(decode_err)?;
-            (mix_float(&raw, nch), "float32".to_string())
+            (mix_float(&raw, nch, opts.mode), "float32".to_string())
         }
         hound::SampleFormat::Int => {
-            let fmt = IntFormat::from_bits(spec.bits_per_sample).ok_or_else(|| {
+            let fmt = IntFormat::from_bits(u32::from(spec.bits_per_sample)).ok_or_else(|| {
                 WavFailure::Fatal(AudioError::Unsupported {
                     path: path.to_owned(),
                     reason: format!("{}-bit integer samples", spec.bits_per_sample),
@@ -202,7 +205,7 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
             } else {
                 collect_samples(reader.into_samples::<i32>()).map_err(decode_err)?
             };
-            (mix_int(&raw, nch, fmt), format!("pcm{}", spec.bits_per_sample))
+            (mix_int(&raw, nch, fmt, opts.mode), format!("pcm{}", spec.bits_per_sample))
         }
     };
     Ok(Audio {
@@ -283,7 +286,11 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
         .format(
             &hint,
             mss,
-            &FormatOptions::default(),
+            &FormatOptions {
+                // trim encoder delay and padding (MP3 LAME tags, Vorbis granules)
+                enable_gapless: true,
+                ..Default::default()
+            },
             &MetadataOptions::default(),
         )
         .map_err(|e| decode(format!("unrecognised format ({e})")))?;
@@ -347,7 +354,7 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
                         inter.push($conv(b.chan(c)[i]));
                     }
                 }
-                samples.extend(mix_int(&inter, nch, $fmt));
+                samples.extend(mix_int(&inter, nch, $fmt, opts.mode));
             }};
         }
         match buf {
@@ -360,7 +367,14 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
                 int_planes!(b, IntFormat::I24, "pcm24", |v: symphonia::core::sample::i24| v
                     .inner())
             }
-            AudioBufferRef::S32(b) => int_planes!(b, IntFormat::I32, "pcm32", |v: i32| v),
+            AudioBufferRef::S32(b) => {
+                // Lossless decoders (FLAC) deliver narrower samples shifted up to
+                // 32 bits; undo the shift so 16-bit FLAC equals 16-bit WAV.
+                let bits = params.bits_per_sample.filter(|b| matches!(b, 8 | 16 | 24)).unwrap_or(32);
+                let fmt = IntFormat::from_bits(bits).unwrap_or(IntFormat::I32);
+                let shift = 32 - bits;
+                int_planes!(b, fmt, format!("pcm{bits}"), |v: i32| v >> shift)
+            }
             AudioBufferRef::F32(b) => {
                 fmt_name = "float32".into();
                 let n = b.frames();
@@ -371,7 +385,7 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
                         inter.push(b.chan(c)[i]);
                     }
                 }
-                samples.extend(mix_float(&inter, nch));
+                samples.extend(mix_float(&inter, nch, opts.mode));
             }
             other => {
                 // Remaining formats (u16/u24/u32/f64) go through a float copy.
@@ -381,7 +395,7 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
                 );
                 sb.copy_interleaved_ref(other);
                 fmt_name = "float".into();
-                samples.extend(mix_float(sb.samples(), spec.channels.count()));
+                samples.extend(mix_float(sb.samples(), spec.channels.count(), opts.mode));
             }
         }
         if let Some(max) = max_samples {

@@ -1,21 +1,63 @@
-//! Channel mixdown and sample scaling, as openSMILE's wave reader does them.
+//! Channel mixdown and sample scaling.
+//!
+//! Two readers of openSMILE are reproduced, because their samples differ:
+//!
+//! * [`InputMode::SmilExtract`] (default): openSMILE's own wave reader. Integer
+//!   samples of all channels are summed in `f32`, divided by the channel count,
+//!   then by the full scale, which for 16-bit audio is 32767 (not 32768). Other
+//!   widths use the same 16-bit-relative scale (24-bit: 32767·256; 8-bit
+//!   unsigned: centred and ×256/32767, which openSMILE itself gets wrong), 32-bit
+//!   integers 2147483647; float samples are used as they are.
+//! * [`InputMode::Python`]: the `opensmile` Python package, which decodes to
+//!   float (16-bit ÷32768, 24-bit ÷2²³, ...), averages the channels, truncates
+//!   `x·32768` to a 16-bit integer (wrapping on overflow) and hands that to the
+//!   engine, which divides by 32767.
+//!
+//! For 16-bit mono files both give exactly `v/32767`.
 
-/// Integer sample widths and the full-scale value openSMILE divides by.
+/// Which openSMILE front end to reproduce.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Hash)]
+pub enum InputMode {
+    #[default]
+    SmilExtract,
+    Python,
+}
+
+impl std::str::FromStr for InputMode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "smilextract" => Ok(InputMode::SmilExtract),
+            "python" => Ok(InputMode::Python),
+            other => Err(format!(
+                "unknown input mode '{other}' (expected smilextract or python)"
+            )),
+        }
+    }
+}
+
+impl std::fmt::Display for InputMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            InputMode::SmilExtract => "smilextract",
+            InputMode::Python => "python",
+        })
+    }
+}
+
+/// Integer sample widths.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntFormat {
-    /// 8-bit, already centred to -128..127; scaled like 16-bit (×256/32767).
+    /// 8-bit, already centred to −128..127.
     U8,
-    /// 16-bit: ÷32767.
     I16,
-    /// 24-bit: ÷(32767·256).
     I24,
-    /// 32-bit: ÷2147483647.
     I32,
 }
 
 impl IntFormat {
-    /// The format for a WAV `bits_per_sample`, if supported.
-    pub fn from_bits(bits: u16) -> Option<Self> {
+    /// The format for a sample width in bits, if supported.
+    pub fn from_bits(bits: u32) -> Option<Self> {
         match bits {
             8 => Some(IntFormat::U8),
             16 => Some(IntFormat::I16),
@@ -25,7 +67,17 @@ impl IntFormat {
         }
     }
 
-    fn full_scale(self) -> f32 {
+    fn bits(self) -> u32 {
+        match self {
+            IntFormat::U8 => 8,
+            IntFormat::I16 => 16,
+            IntFormat::I24 => 24,
+            IntFormat::I32 => 32,
+        }
+    }
+
+    /// openSMILE's divisor for this width.
+    fn smile_scale(self) -> f32 {
         match self {
             IntFormat::U8 => 32767.0 / 256.0,
             IntFormat::I16 => 32767.0,
@@ -35,61 +87,99 @@ impl IntFormat {
     }
 }
 
-/// Mixes interleaved integer samples to mono: the channel sum in `f32`, divided by
-/// the channel count, then by the full scale (the same operation order as
-/// openSMILE, so 16-bit input is reproduced bit for bit).
-pub fn mix_int(interleaved: &[i32], channels: usize, fmt: IntFormat) -> Vec<f32> {
+/// The Python package's hand-over to the engine: truncate to 16 bits, wrap on
+/// overflow, then divide by 32767.
+fn python_quantise(x: f64) -> f32 {
+    let v = (x * 32768.0).trunc() as i64 as i16;
+    f32::from(v) / 32767.0
+}
+
+/// Mixes interleaved integer samples to mono.
+pub fn mix_int(interleaved: &[i32], channels: usize, fmt: IntFormat, mode: InputMode) -> Vec<f32> {
     let channels = channels.max(1);
-    let scale = fmt.full_scale();
+    match mode {
+        InputMode::SmilExtract => {
+            let scale = fmt.smile_scale();
+            let nch = channels as f32;
+            interleaved
+                .chunks_exact(channels)
+                .map(|frame| {
+                    let sum: f32 = frame.iter().fold(0.0f32, |acc, &v| acc + v as f32);
+                    (sum / nch) / scale
+                })
+                .collect()
+        }
+        InputMode::Python => {
+            let full = f64::from(1u32 << (fmt.bits() - 1));
+            interleaved
+                .chunks_exact(channels)
+                .map(|frame| {
+                    let mean = frame.iter().map(|&v| f64::from(v) / full).sum::<f64>()
+                        / channels as f64;
+                    python_quantise(mean)
+                })
+                .collect()
+        }
+    }
+}
+
+/// Mixes interleaved float samples to mono.
+pub fn mix_float(interleaved: &[f32], channels: usize, mode: InputMode) -> Vec<f32> {
+    let channels = channels.max(1);
     let nch = channels as f32;
     interleaved
         .chunks_exact(channels)
         .map(|frame| {
-            let sum: f32 = frame.iter().fold(0.0f32, |acc, &v| acc + v as f32);
-            (sum / nch) / scale
+            let mean = frame.iter().fold(0.0f32, |acc, &v| acc + v) / nch;
+            match mode {
+                InputMode::SmilExtract => mean,
+                InputMode::Python => python_quantise(f64::from(mean)),
+            }
         })
-        .collect()
-}
-
-/// Mixes interleaved float samples to mono (the channel mean).
-pub fn mix_float(interleaved: &[f32], channels: usize) -> Vec<f32> {
-    let channels = channels.max(1);
-    let nch = channels as f32;
-    interleaved
-        .chunks_exact(channels)
-        .map(|frame| frame.iter().fold(0.0f32, |acc, &v| acc + v) / nch)
         .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use InputMode::*;
 
     #[test]
     fn sixteen_bit_full_scale_is_32767() {
-        let m = mix_int(&[32767, -32767, 16384], 1, IntFormat::I16);
+        let m = mix_int(&[32767, -32767, 16384], 1, IntFormat::I16, SmilExtract);
         assert_eq!(m, vec![1.0, -1.0, 16384.0f32 / 32767.0]);
+        assert_eq!(m, mix_int(&[32767, -32767, 16384], 1, IntFormat::I16, Python));
     }
 
     #[test]
-    fn stereo_is_the_channel_mean() {
-        let m = mix_int(&[100, 300, -2, 4], 2, IntFormat::I16);
-        assert_eq!(m, vec![200.0 / 32767.0, 1.0 / 32767.0]);
-        assert_eq!(mix_float(&[0.5, 0.25, 1.0, -1.0], 2), vec![0.375, 0.0]);
+    fn stereo_mean_and_python_truncation() {
+        let m = mix_int(&[100, 301, -2, 5], 2, IntFormat::I16, SmilExtract);
+        assert_eq!(m, vec![200.5 / 32767.0, 1.5 / 32767.0]);
+        // the Python package truncates the mean to an integer
+        let p = mix_int(&[100, 301, -2, 5], 2, IntFormat::I16, Python);
+        assert_eq!(p, vec![200.0 / 32767.0, 1.0 / 32767.0]);
+        assert_eq!(mix_float(&[0.5, 0.25, 1.0, -1.0], 2, SmilExtract), vec![0.375, 0.0]);
     }
 
     #[test]
-    fn eight_and_twenty_four_bit_scale_like_sixteen() {
-        // 8-bit value 64 (after centring) is the 16-bit value 64*256.
-        let a = mix_int(&[64], 1, IntFormat::U8)[0];
-        let b = mix_int(&[64 * 256], 1, IntFormat::I16)[0];
+    fn widths_scale_like_sixteen_bit() {
+        let a = mix_int(&[64], 1, IntFormat::U8, SmilExtract)[0];
+        let b = mix_int(&[64 * 256], 1, IntFormat::I16, SmilExtract)[0];
         assert!((a - b).abs() < 1e-7);
-        let c = mix_int(&[1000 * 256], 1, IntFormat::I24)[0];
+        assert_eq!(mix_int(&[64], 1, IntFormat::U8, Python)[0], b);
+        let c = mix_int(&[1000 * 256], 1, IntFormat::I24, SmilExtract)[0];
         assert!((c - 1000.0 / 32767.0).abs() < 1e-7);
+        assert_eq!(mix_int(&[1000 * 256 + 17], 1, IntFormat::I24, Python)[0], 1000.0 / 32767.0);
+    }
+
+    #[test]
+    fn python_mode_wraps_full_scale_float() {
+        // 1.0 becomes 32768, which wraps to -32768 in 16 bits, as numpy does.
+        assert_eq!(mix_float(&[1.0], 1, Python)[0], -32768.0 / 32767.0);
     }
 
     #[test]
     fn incomplete_trailing_frame_is_dropped() {
-        assert_eq!(mix_int(&[1, 2, 3], 2, IntFormat::I16).len(), 1);
+        assert_eq!(mix_int(&[1, 2, 3], 2, IntFormat::I16, SmilExtract).len(), 1);
     }
 }

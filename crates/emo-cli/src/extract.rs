@@ -1,7 +1,7 @@
 use anyhow::{Context, Result};
 use emo_features::batch::extract_batch;
 use emo_features::table::{lld_csv, write_atomic, FeatureTable, Format};
-use emo_features::{feature_names, row_name};
+use emo_features::{feature_names, row_names};
 use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
 use indicatif::{ProgressBar, ProgressStyle};
 use std::io::IsTerminal;
@@ -38,6 +38,11 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, default_value_t = 0)]
     jobs: usize,
+    /// Reproduce the samples of `smilextract` (openSMILE's own reader, default)
+    /// or of `python` (the opensmile Python package, which truncates mixed-down
+    /// and non-16-bit audio to 16-bit integers). Identical for 16-bit mono files.
+    #[arg(long, default_value = "smilextract")]
+    input_mode: emo_audio::InputMode,
     /// Refuse recordings longer than this (seconds).
     #[arg(long, default_value_t = 4.0 * 3600.0)]
     max_duration: f64,
@@ -52,6 +57,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     let read = emo_audio::ReadOptions {
         max_seconds: Some(a.max_duration),
+        mode: a.input_mode,
     };
     let (files, missing) = emo_audio::find_audio_files(&a.inputs);
     let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
@@ -75,10 +81,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
         columns: feature_names(settings.feature_set),
         rows: Vec::with_capacity(files.len()),
     };
-    for (path, r) in files.iter().zip(results) {
+    let names = row_names(&files);
+    for ((path, name), r) in files.iter().zip(names).zip(results) {
         match r {
             Ok(x) => {
-                let name = row_name(path);
+                let _ = path;
                 if let Some(dir) = &a.lld {
                     let p = dir.join(format!("{name}.csv"));
                     if let Err(e) = write_atomic(&p, lld_csv(&x.contours).as_bytes()) {

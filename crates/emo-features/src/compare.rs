@@ -237,3 +237,144 @@ mod tests {
         assert_eq!(c.groups(0.99)[0].group, "pitch");
     }
 }
+
+/// A frame-level table (openSMILE's LLD CSV layout): `frameTime`, then one
+/// column per contour; empty cells are `None`.
+#[derive(Debug, Clone, Default)]
+pub struct FrameTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<Option<f32>>>,
+}
+
+impl FrameTable {
+    /// Reads a frame-level CSV, naming the file and line of anything malformed.
+    pub fn read_csv(path: &std::path::Path) -> Result<Self, crate::table::TableError> {
+        use crate::table::TableError;
+        let text = std::fs::read_to_string(path).map_err(|source| TableError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        let parse = |line: usize, reason: String| TableError::Parse {
+            path: path.to_owned(),
+            line,
+            reason,
+        };
+        let mut lines = text.lines();
+        let header = lines.next().ok_or_else(|| parse(1, "empty file: no header".into()))?;
+        let columns: Vec<String> = header.split(',').skip(1).map(String::from).collect();
+        let mut rows = Vec::new();
+        for (i, line) in lines.enumerate() {
+            if line.trim().is_empty() {
+                continue;
+            }
+            let fields: Vec<&str> = line.split(',').collect();
+            if fields.len() != columns.len() + 1 {
+                return Err(parse(
+                    i + 2,
+                    format!("{} fields, the header has {}", fields.len(), columns.len() + 1),
+                ));
+            }
+            let mut row = Vec::with_capacity(columns.len());
+            for (j, f) in fields[1..].iter().enumerate() {
+                row.push(if f.trim().is_empty() {
+                    None
+                } else {
+                    Some(f.trim().parse::<f32>().map_err(|_| {
+                        parse(i + 2, format!("column '{}': '{}' is not a number", columns[j], f))
+                    })?)
+                });
+            }
+            rows.push(row);
+        }
+        Ok(FrameTable { columns, rows })
+    }
+
+    fn column(&self, name: &str) -> Option<usize> {
+        self.columns.iter().position(|c| c == name)
+    }
+}
+
+/// Frame-level agreement of one contour.
+#[derive(Debug, Clone)]
+pub struct FrameStat {
+    pub name: String,
+    pub frames: usize,
+    pub max_abs: f64,
+    pub mean_abs: f64,
+}
+
+/// Frame-level agreement over one or more files.
+#[derive(Debug, Clone, Default)]
+pub struct FrameComparison {
+    pub stats: Vec<FrameStat>,
+    /// Frames where both F0final_sma values are present.
+    pub pitch_frames: usize,
+    /// Frames where both agree on voiced (F0 > 0) or unvoiced.
+    pub voicing_agree: usize,
+    /// Frames voiced in both.
+    pub both_voiced: usize,
+    /// Of those, frames with F0 within 1 %.
+    pub f0_within_1pct: usize,
+    /// Row-count mismatches: (file, ours, reference).
+    pub row_mismatches: Vec<(String, usize, usize)>,
+}
+
+impl FrameComparison {
+    /// Adds one file's comparison.
+    pub fn add(&mut self, file: &str, ours: &FrameTable, reference: &FrameTable) {
+        if ours.rows.len() != reference.rows.len() {
+            self.row_mismatches
+                .push((file.to_string(), ours.rows.len(), reference.rows.len()));
+        }
+        let n = ours.rows.len().min(reference.rows.len());
+        for (ri, name) in reference.columns.iter().enumerate() {
+            let Some(oi) = ours.column(name) else { continue };
+            let idx = match self.stats.iter().position(|s| &s.name == name) {
+                Some(i) => i,
+                None => {
+                    self.stats.push(FrameStat {
+                        name: name.clone(),
+                        frames: 0,
+                        max_abs: 0.0,
+                        mean_abs: 0.0,
+                    });
+                    self.stats.len() - 1
+                }
+            };
+            let st = &mut self.stats[idx];
+            for r in 0..n {
+                if let (Some(a), Some(b)) = (ours.rows[r][oi], reference.rows[r][ri]) {
+                    let d = (f64::from(a) - f64::from(b)).abs();
+                    st.max_abs = st.max_abs.max(d);
+                    st.mean_abs += d;
+                    st.frames += 1;
+                }
+            }
+        }
+        if let (Some(oi), Some(ri)) = (ours.column("F0final_sma"), reference.column("F0final_sma")) {
+            for r in 0..n {
+                if let (Some(a), Some(b)) = (ours.rows[r][oi], reference.rows[r][ri]) {
+                    self.pitch_frames += 1;
+                    if (a > 0.0) == (b > 0.0) {
+                        self.voicing_agree += 1;
+                    }
+                    if a > 0.0 && b > 0.0 {
+                        self.both_voiced += 1;
+                        if (f64::from(a) / f64::from(b) - 1.0).abs() <= 0.01 {
+                            self.f0_within_1pct += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Mean absolute errors are accumulated as sums until this is called.
+    pub fn finish(&mut self) {
+        for s in &mut self.stats {
+            if s.frames > 0 {
+                s.mean_abs /= s.frames as f64;
+            }
+        }
+    }
+}

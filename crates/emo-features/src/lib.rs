@@ -121,6 +121,46 @@ pub fn extract_samples(
     Ok((f, contours))
 }
 
+/// Row names of a batch: each file's stem (as openSMILE's reference tables
+/// name rows); where two files share a stem, their file names, and where those
+/// collide too, their paths.
+pub fn row_names(paths: &[PathBuf]) -> Vec<String> {
+    use std::collections::HashMap;
+    let stems: Vec<String> = paths.iter().map(|p| row_name(p)).collect();
+    let mut count: HashMap<&str, usize> = HashMap::new();
+    for s in &stems {
+        *count.entry(s.as_str()).or_default() += 1;
+    }
+    let names: Vec<String> = paths
+        .iter()
+        .zip(&stems)
+        .map(|(p, s)| {
+            if count[s.as_str()] > 1 {
+                p.file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_else(|| s.clone())
+            } else {
+                s.clone()
+            }
+        })
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    for n in &names {
+        *seen.entry(n.as_str()).or_default() += 1;
+    }
+    names
+        .iter()
+        .zip(paths)
+        .map(|(n, p)| {
+            if seen[n.as_str()] > 1 {
+                p.display().to_string()
+            } else {
+                n.clone()
+            }
+        })
+        .collect()
+}
+
 /// Row name of a file: its stem, as openSMILE's reference tables use.
 pub fn row_name(path: &Path) -> String {
     path.file_stem()
@@ -144,6 +184,15 @@ mod tests {
         assert_eq!(n[1580], "F0final__Turn_onsetRate");
         assert_eq!(feature_names(FeatureSet::Is10Compat)[1580], "F0final__Turn_numOnsets");
         assert!(n.contains(&"mfcc_sma_de[3]_kurtosis".to_string()));
+    }
+
+    #[test]
+    fn colliding_stems_are_disambiguated() {
+        let p: Vec<PathBuf> = ["a/x.wav", "b/x.flac", "c/y.wav", "d/z.wav", "e/z.wav"]
+            .iter()
+            .map(PathBuf::from)
+            .collect();
+        assert_eq!(row_names(&p), vec!["x.wav", "x.flac", "y", "d/z.wav", "e/z.wav"]);
     }
 
     #[test]
