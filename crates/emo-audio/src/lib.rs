@@ -125,12 +125,7 @@ fn validate(path: &Path, audio: Audio) -> Result<Audio, AudioError> {
     Ok(audio)
 }
 
-fn check_length(
-    path: &Path,
-    frames: u64,
-    rate: u32,
-    opts: &ReadOptions,
-) -> Result<(), AudioError> {
+fn check_length(path: &Path, frames: u64, rate: u32, opts: &ReadOptions) -> Result<(), AudioError> {
     if let Some(limit) = opts.max_seconds {
         let seconds = frames as f64 / f64::from(rate.max(1));
         if seconds > limit {
@@ -205,7 +200,10 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
             } else {
                 collect_samples(reader.into_samples::<i32>()).map_err(decode_err)?
             };
-            (mix_int(&raw, nch, fmt, opts.mode), format!("pcm{}", spec.bits_per_sample))
+            (
+                mix_int(&raw, nch, fmt, opts.mode),
+                format!("pcm{}", spec.bits_per_sample),
+            )
         }
     };
     Ok(Audio {
@@ -251,9 +249,7 @@ where
     for s in iter {
         match s {
             Ok(v) => out.push(v),
-            Err(hound::Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => {
-                break
-            }
+            Err(hound::Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(e) => return Err(e),
         }
     }
@@ -364,13 +360,20 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
             AudioBufferRef::S8(b) => int_planes!(b, IntFormat::U8, "pcm8", i32::from),
             AudioBufferRef::S16(b) => int_planes!(b, IntFormat::I16, "pcm16", i32::from),
             AudioBufferRef::S24(b) => {
-                int_planes!(b, IntFormat::I24, "pcm24", |v: symphonia::core::sample::i24| v
-                    .inner())
+                int_planes!(
+                    b,
+                    IntFormat::I24,
+                    "pcm24",
+                    |v: symphonia::core::sample::i24| v.inner()
+                )
             }
             AudioBufferRef::S32(b) => {
                 // Lossless decoders (FLAC) deliver narrower samples shifted up to
                 // 32 bits; undo the shift so 16-bit FLAC equals 16-bit WAV.
-                let bits = params.bits_per_sample.filter(|b| matches!(b, 8 | 16 | 24)).unwrap_or(32);
+                let bits = params
+                    .bits_per_sample
+                    .filter(|b| matches!(b, 8 | 16 | 24))
+                    .unwrap_or(32);
                 let fmt = IntFormat::from_bits(bits).unwrap_or(IntFormat::I32);
                 let shift = 32 - bits;
                 int_planes!(b, fmt, format!("pcm{bits}"), |v: i32| v >> shift)
@@ -443,7 +446,10 @@ pub fn find_audio_files(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<AudioError>) {
         } else {
             errors.push(AudioError::Open {
                 path: input.clone(),
-                source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or directory"),
+                source: std::io::Error::new(
+                    std::io::ErrorKind::NotFound,
+                    "no such file or directory",
+                ),
             });
         }
     }

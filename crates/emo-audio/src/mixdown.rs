@@ -114,8 +114,8 @@ pub fn mix_int(interleaved: &[i32], channels: usize, fmt: IntFormat, mode: Input
             interleaved
                 .chunks_exact(channels)
                 .map(|frame| {
-                    let mean = frame.iter().map(|&v| f64::from(v) / full).sum::<f64>()
-                        / channels as f64;
+                    let mean =
+                        frame.iter().map(|&v| f64::from(v) / full).sum::<f64>() / channels as f64;
                     python_quantise(mean)
                 })
                 .collect()
@@ -148,7 +148,10 @@ mod tests {
     fn sixteen_bit_full_scale_is_32767() {
         let m = mix_int(&[32767, -32767, 16384], 1, IntFormat::I16, SmilExtract);
         assert_eq!(m, vec![1.0, -1.0, 16384.0f32 / 32767.0]);
-        assert_eq!(m, mix_int(&[32767, -32767, 16384], 1, IntFormat::I16, Python));
+        assert_eq!(
+            m,
+            mix_int(&[32767, -32767, 16384], 1, IntFormat::I16, Python)
+        );
     }
 
     #[test]
@@ -158,7 +161,10 @@ mod tests {
         // the Python package truncates the mean to an integer
         let p = mix_int(&[100, 301, -2, 5], 2, IntFormat::I16, Python);
         assert_eq!(p, vec![200.0 / 32767.0, 1.0 / 32767.0]);
-        assert_eq!(mix_float(&[0.5, 0.25, 1.0, -1.0], 2, SmilExtract), vec![0.375, 0.0]);
+        assert_eq!(
+            mix_float(&[0.5, 0.25, 1.0, -1.0], 2, SmilExtract),
+            vec![0.375, 0.0]
+        );
     }
 
     #[test]
@@ -169,7 +175,10 @@ mod tests {
         assert_eq!(mix_int(&[64], 1, IntFormat::U8, Python)[0], b);
         let c = mix_int(&[1000 * 256], 1, IntFormat::I24, SmilExtract)[0];
         assert!((c - 1000.0 / 32767.0).abs() < 1e-7);
-        assert_eq!(mix_int(&[1000 * 256 + 17], 1, IntFormat::I24, Python)[0], 1000.0 / 32767.0);
+        assert_eq!(
+            mix_int(&[1000 * 256 + 17], 1, IntFormat::I24, Python)[0],
+            1000.0 / 32767.0
+        );
     }
 
     #[test]

@@ -42,8 +42,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
     }
     let ours = FeatureTable::read_csv(&a.ours)?;
     let reference = FeatureTable::read_csv(&a.reference)?;
-    let c = compare(&ours, &reference)
-        .with_context(|| format!("comparing {} with {}", a.ours.display(), a.reference.display()))?;
+    let c = compare(&ours, &reference).with_context(|| {
+        format!(
+            "comparing {} with {}",
+            a.ours.display(),
+            a.reference.display()
+        )
+    })?;
     out!(
         "{} files, {} features compared (r = Pearson correlation across files)",
         c.files,
@@ -83,7 +88,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
         );
     }
     let share = c.share_at_least(a.min_r);
-    out!("\nall: {:.2}% of features with r >= {}", 100.0 * share, a.min_r);
+    out!(
+        "\nall: {:.2}% of features with r >= {}",
+        100.0 * share,
+        a.min_r
+    );
     let mut worst: Vec<_> = c.stats.iter().collect();
     worst.sort_by(|x, y| x.r.total_cmp(&y.r));
     out!("\nlowest r:");
@@ -125,11 +134,19 @@ made with different loudness modes.",
 fn verdict(share: f64, need: Option<f64>) -> ExitCode {
     match need {
         Some(need) if share < need => {
-            out!("FAIL: {:.2}% < required {:.2}%", 100.0 * share, 100.0 * need);
+            out!(
+                "FAIL: {:.2}% < required {:.2}%",
+                100.0 * share,
+                100.0 * need
+            );
             ExitCode::from(1)
         }
         Some(need) => {
-            out!("PASS: {:.2}% >= required {:.2}%", 100.0 * share, 100.0 * need);
+            out!(
+                "PASS: {:.2}% >= required {:.2}%",
+                100.0 * share,
+                100.0 * need
+            );
             ExitCode::SUCCESS
         }
         None => ExitCode::SUCCESS,
@@ -168,9 +185,21 @@ fn run_frames(a: &Args) -> Result<ExitCode> {
     for (f, o, r) in &cmp.row_mismatches {
         out!("row count differs: {f}: ours {o}, reference {r}");
     }
-    out!("\n{:<34} {:>8} {:>12} {:>12}", "contour", "frames", "max abs", "mean abs");
+    out!(
+        "\n{:<34} {:>8} {:>12} {:>12}",
+        "contour",
+        "frames",
+        "max abs",
+        "mean abs"
+    );
     for s in &cmp.stats {
-        out!("{:<34} {:>8} {:>12.3e} {:>12.3e}", s.name, s.frames, s.max_abs, s.mean_abs);
+        out!(
+            "{:<34} {:>8} {:>12.3e} {:>12.3e}",
+            s.name,
+            s.frames,
+            s.max_abs,
+            s.mean_abs
+        );
     }
     let agree = cmp.voicing_agree as f64 / cmp.pitch_frames.max(1) as f64;
     let within = cmp.f0_within_1pct as f64 / cmp.both_voiced.max(1) as f64;

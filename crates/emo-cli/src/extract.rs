@@ -49,7 +49,11 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    let mut quirks = if a.fix_quirks { Quirks::fixed() } else { Quirks::default() };
+    let mut quirks = if a.fix_quirks {
+        Quirks::fixed()
+    } else {
+        Quirks::default()
+    };
     quirks.loudness = a.loudness;
     let settings = Settings {
         feature_set: a.feature_set,
@@ -67,8 +71,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let bar = if std::io::stderr().is_terminal() && files.len() > 1 {
         let b = ProgressBar::new(files.len() as u64);
         b.set_style(
-            ProgressStyle::with_template("{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}")
-                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            ProgressStyle::with_template(
+                "{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}",
+            )
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
         );
         b
     } else {

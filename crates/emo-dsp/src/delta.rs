@@ -92,7 +92,7 @@ mod tests {
     #[test]
     fn segments_skip_unvoiced_pairs() {
         let x = vec![0.0, 0.0, 2.0, 3.0, 4.0, 0.0, 0.0];
-        let d = delta_in_segments(&[x.clone()], 2, 7, SegmentNorm::PerFrame);
+        let d = delta_in_segments(std::slice::from_ref(&x), 2, 7, SegmentNorm::PerFrame);
         // n = 3: both pairs voiced: (1*(4-2) + 2*(0-0)?) x[5]=0 so pair i=2 skipped
         // -> 1*(4-2) / 2 = 1
         assert!((d[0][3] - 1.0).abs() < 1e-6);

@@ -4,6 +4,8 @@
 //! Where openSMILE's numbers depend on single-precision arithmetic (the LPC path,
 //! smoothing, deltas) the blocks compute in `f32` in the same order, so that the
 //! features match it to float32 precision rather than merely approximately.
+// Index loops mirror the formulas they implement (x[n−i], x[n+i]).
+#![allow(clippy::needless_range_loop)]
 
 pub mod delta;
 pub mod framing;

@@ -85,7 +85,9 @@ mod tests {
 
     #[test]
     fn autocorrelation_order_8_is_the_sequential_sum() {
-        let x: Vec<f32> = (0..50).map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.123).collect();
+        let x: Vec<f32> = (0..50)
+            .map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.123)
+            .collect();
         let r = autocorrelation(&x, 8);
         for (k, &rk) in r.iter().enumerate() {
             let mut s = 0.0f32;

@@ -133,7 +133,10 @@ mod tests {
         let f = lsp_from_lpc(&[0.0; 8]);
         for (i, v) in f.iter().enumerate() {
             let expect = (i + 1) as f64 * PI / 9.0;
-            assert!((f64::from(*v) - expect).abs() < 1e-3, "{i}: {v} vs {expect}");
+            assert!(
+                (f64::from(*v) - expect).abs() < 1e-3,
+                "{i}: {v} vs {expect}"
+            );
         }
     }
 
@@ -145,7 +148,10 @@ mod tests {
         // each pole angle lies between one LSP pair
         for (k, &(_, w)) in poles.iter().enumerate() {
             let (lo, hi) = (f64::from(f[2 * k]), f64::from(f[2 * k + 1]));
-            assert!(lo < w + 0.02 && w - 0.02 < hi, "pole {w} not in [{lo}, {hi}]");
+            assert!(
+                lo < w + 0.02 && w - 0.02 < hi,
+                "pole {w} not in [{lo}, {hi}]"
+            );
         }
     }
 }

@@ -93,7 +93,7 @@ mod tests {
     fn each_interior_bin_weights_sum_to_one() {
         let fb = MelFilterbank::new(26, 20.0, 8000.0, 31.25, 257);
         let mut sums = vec![0.0; 257];
-        let mut bins_per_band = vec![0; 26];
+        let mut bins_per_band = [0; 26];
         for (band, (start, ws)) in fb.bands.iter().enumerate() {
             for (j, &w) in ws.iter().enumerate() {
                 sums[start + j] += w;

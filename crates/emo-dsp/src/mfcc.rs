@@ -22,9 +22,7 @@ impl Cepstrum {
         for i in first..=last {
             basis.push(
                 (0..n_bands)
-                    .map(|b| {
-                        scale * (std::f64::consts::PI * i as f64 * (b as f64 + 0.5) / m).cos()
-                    })
+                    .map(|b| scale * (std::f64::consts::PI * i as f64 * (b as f64 + 0.5) / m).cos())
                     .collect(),
             );
             lift.push(if lifter > 0.0 {

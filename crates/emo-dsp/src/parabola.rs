@@ -4,10 +4,15 @@
 /// largest of the three points when they are collinear or the system is singular.
 pub fn parabola_vertex(p1: (f64, f64), p2: (f64, f64), p3: (f64, f64)) -> (f64, f64) {
     let ((x1, y1), (x2, y2), (x3, y3)) = (p1, p2, p3);
-    let den = x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3;
+    let den =
+        x1 * x1 * x2 + x2 * x2 * x3 + x3 * x3 * x1 - x3 * x3 * x2 - x2 * x2 * x1 - x1 * x1 * x3;
     if den != 0.0 {
         let a = (y1 * x2 + y2 * x3 + y3 * x1 - y3 * x2 - y2 * x1 - y1 * x3) / den;
-        let b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1 - x3 * x3 * y2 - x2 * x2 * y1 - x1 * x1 * y3) / den;
+        let b = (x1 * x1 * y2 + x2 * x2 * y3 + x3 * x3 * y1
+            - x3 * x3 * y2
+            - x2 * x2 * y1
+            - x1 * x1 * y3)
+            / den;
         let c = (x1 * x1 * x2 * y3 + x2 * x2 * x3 * y1 + x3 * x3 * x1 * y2
             - x3 * x3 * x2 * y1
             - x2 * x2 * x1 * y3
@@ -43,6 +48,9 @@ mod tests {
 
     #[test]
     fn collinear_points_fall_back_to_the_largest() {
-        assert_eq!(parabola_vertex((0.0, 1.0), (1.0, 2.0), (2.0, 3.0)), (2.0, 3.0));
+        assert_eq!(
+            parabola_vertex((0.0, 1.0), (1.0, 2.0), (2.0, 3.0)),
+            (2.0, 3.0)
+        );
     }
 }

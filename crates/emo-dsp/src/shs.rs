@@ -92,7 +92,8 @@ impl LogFrequencySpectrum {
             smooth_121(y);
         }
         work.out.resize(self.n_out, 0.0);
-        self.spline.eval(y, &mut work.y2, &mut work.u, &mut work.out);
+        self.spline
+            .eval(y, &mut work.y2, &mut work.u, &mut work.out);
         out.clear();
         out.extend(work.out.iter().map(|&v| v as f32));
         if let Some(w) = &self.weights {

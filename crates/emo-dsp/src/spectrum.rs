@@ -62,7 +62,10 @@ impl Spectrum {
     pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         let bins = self.transform(frame);
         out.clear();
-        out.extend(bins.iter().map(|c| (c.re * c.re + c.im * c.im).sqrt() as f32));
+        out.extend(
+            bins.iter()
+                .map(|c| (c.re * c.re + c.im * c.im).sqrt() as f32),
+        );
     }
 }
 

@@ -33,7 +33,13 @@ impl NaturalSpline {
             y2_coef[i] = (s - 1.0) / p;
         }
         let inv_dx: Vec<f64> = (0..n)
-            .map(|i| if i + 1 < n { 1.0 / (x[i + 1] - x[i]) } else { 0.0 })
+            .map(|i| {
+                if i + 1 < n {
+                    1.0 / (x[i + 1] - x[i])
+                } else {
+                    0.0
+                }
+            })
             .collect();
         let six_over_span: Vec<f64> = (0..n)
             .map(|i| {
@@ -93,7 +99,8 @@ impl NaturalSpline {
         }
         for (o, &(lo, a, b, h26)) in out.iter_mut().zip(&self.targets) {
             let hi = lo + 1;
-            *o = a * y[lo] + b * y[hi] + ((a * a * a - a) * y2[lo] + (b * b * b - b) * y2[hi]) * h26;
+            *o =
+                a * y[lo] + b * y[hi] + ((a * a * a - a) * y2[lo] + (b * b * b - b) * y2[hi]) * h26;
         }
     }
 }

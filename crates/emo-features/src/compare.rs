@@ -70,8 +70,11 @@ pub fn pearson(a: &[f64], b: &[f64]) -> f64 {
 pub fn compare(ours: &FeatureTable, reference: &FeatureTable) -> Result<Comparison, CompareError> {
     let our_rows: HashMap<&str, &Vec<f32>> =
         ours.rows.iter().map(|(n, v)| (n.as_str(), v)).collect();
-    let ref_rows: HashMap<&str, &Vec<f32>> =
-        reference.rows.iter().map(|(n, v)| (n.as_str(), v)).collect();
+    let ref_rows: HashMap<&str, &Vec<f32>> = reference
+        .rows
+        .iter()
+        .map(|(n, v)| (n.as_str(), v))
+        .collect();
     let common: Vec<&str> = reference
         .rows
         .iter()
@@ -232,7 +235,10 @@ mod tests {
         assert_eq!(c.stats.len(), 1);
         assert_eq!(c.stats[0].worst_file, "a");
         assert!((c.stats[0].max_abs - 1.0).abs() < 1e-12);
-        assert_eq!(c.columns_missing_in_ours, vec!["mfcc_sma[0]_amean".to_string()]);
+        assert_eq!(
+            c.columns_missing_in_ours,
+            vec!["mfcc_sma[0]_amean".to_string()]
+        );
         assert_eq!(c.only_in_ours, vec!["z".to_string()]);
         assert_eq!(c.groups(0.99)[0].group, "pitch");
     }
@@ -260,7 +266,9 @@ impl FrameTable {
             reason,
         };
         let mut lines = text.lines();
-        let header = lines.next().ok_or_else(|| parse(1, "empty file: no header".into()))?;
+        let header = lines
+            .next()
+            .ok_or_else(|| parse(1, "empty file: no header".into()))?;
         let columns: Vec<String> = header.split(',').skip(1).map(String::from).collect();
         let mut rows = Vec::new();
         for (i, line) in lines.enumerate() {
@@ -271,7 +279,11 @@ impl FrameTable {
             if fields.len() != columns.len() + 1 {
                 return Err(parse(
                     i + 2,
-                    format!("{} fields, the header has {}", fields.len(), columns.len() + 1),
+                    format!(
+                        "{} fields, the header has {}",
+                        fields.len(),
+                        columns.len() + 1
+                    ),
                 ));
             }
             let mut row = Vec::with_capacity(columns.len());
@@ -280,7 +292,10 @@ impl FrameTable {
                     None
                 } else {
                     Some(f.trim().parse::<f32>().map_err(|_| {
-                        parse(i + 2, format!("column '{}': '{}' is not a number", columns[j], f))
+                        parse(
+                            i + 2,
+                            format!("column '{}': '{}' is not a number", columns[j], f),
+                        )
                     })?)
                 });
             }
@@ -328,7 +343,9 @@ impl FrameComparison {
         }
         let n = ours.rows.len().min(reference.rows.len());
         for (ri, name) in reference.columns.iter().enumerate() {
-            let Some(oi) = ours.column(name) else { continue };
+            let Some(oi) = ours.column(name) else {
+                continue;
+            };
             let idx = match self.stats.iter().position(|s| &s.name == name) {
                 Some(i) => i,
                 None => {
@@ -351,7 +368,8 @@ impl FrameComparison {
                 }
             }
         }
-        if let (Some(oi), Some(ri)) = (ours.column("F0final_sma"), reference.column("F0final_sma")) {
+        if let (Some(oi), Some(ri)) = (ours.column("F0final_sma"), reference.column("F0final_sma"))
+        {
             for r in 0..n {
                 if let (Some(a), Some(b)) = (ours.rows[r][oi], reference.rows[r][ri]) {
                     self.pitch_frames += 1;

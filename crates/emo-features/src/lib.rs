@@ -182,7 +182,10 @@ mod tests {
         assert_eq!(n[1504], "F0final_sma_de_maxPos");
         assert_eq!(n[1579], "shimmerLocal_sma_de_upleveltime90");
         assert_eq!(n[1580], "F0final__Turn_onsetRate");
-        assert_eq!(feature_names(FeatureSet::Is10Compat)[1580], "F0final__Turn_numOnsets");
+        assert_eq!(
+            feature_names(FeatureSet::Is10Compat)[1580],
+            "F0final__Turn_numOnsets"
+        );
         assert!(n.contains(&"mfcc_sma_de[3]_kurtosis".to_string()));
     }
 
@@ -192,7 +195,10 @@ mod tests {
             .iter()
             .map(PathBuf::from)
             .collect();
-        assert_eq!(row_names(&p), vec!["x.wav", "x.flac", "y", "d/z.wav", "e/z.wav"]);
+        assert_eq!(
+            row_names(&p),
+            vec!["x.wav", "x.flac", "y", "d/z.wav", "e/z.wav"]
+        );
     }
 
     #[test]

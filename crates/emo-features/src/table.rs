@@ -168,7 +168,10 @@ impl FeatureTable {
             let mut values = Vec::with_capacity(columns.len());
             for (j, f) in fields[1..].iter().enumerate() {
                 let v: f32 = f.trim().parse().map_err(|_| {
-                    parse(lineno, format!("column '{}': '{}' is not a number", columns[j], f))
+                    parse(
+                        lineno,
+                        format!("column '{}': '{}' is not a number", columns[j], f),
+                    )
                 })?;
                 if !v.is_finite() {
                     return Err(parse(
@@ -252,7 +255,10 @@ mod tests {
     fn csv_round_trip() {
         let t = FeatureTable {
             columns: vec!["a".into(), "b[1]".into()],
-            rows: vec![("x,1".into(), vec![1.5, -2.0e-7]), ("y".into(), vec![0.0, 3.0])],
+            rows: vec![
+                ("x,1".into(), vec![1.5, -2.0e-7]),
+                ("y".into(), vec![0.0, 3.0]),
+            ],
         };
         let dir = std::env::temp_dir().join(format!("emo-table-{}", std::process::id()));
         std::fs::create_dir_all(&dir).unwrap();
@@ -274,7 +280,10 @@ mod tests {
         let e = FeatureTable::read_csv(&p).unwrap_err().to_string();
         assert!(e.contains("bad.csv:2") && e.contains("2 fields"), "{e}");
         std::fs::write(&p, "").unwrap();
-        assert!(FeatureTable::read_csv(&p).unwrap_err().to_string().contains("empty"));
+        assert!(FeatureTable::read_csv(&p)
+            .unwrap_err()
+            .to_string()
+            .contains("empty"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 

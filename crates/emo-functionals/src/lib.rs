@@ -5,6 +5,8 @@
 //!
 //! Arithmetic is double precision; min, max and mean are rounded to `f32` once
 //! (as openSMILE shares them between functionals), and so are the outputs.
+// Index loops mirror the formulas they implement (x[n−i], x[n+i]).
+#![allow(clippy::needless_range_loop)]
 
 /// The 21 functionals of IS10, in output order, with openSMILE's names.
 pub const NAMES: [&str; 21] = [
@@ -70,7 +72,11 @@ pub fn linear_regression(x: &[f32], mean: f32) -> (f64, f64, f64, f64) {
     }
     let s1 = n * (n - 1.0) / 2.0;
     let s2 = n * (n - 1.0) * (2.0 * n - 1.0) / 6.0;
-    let num: f64 = x.iter().enumerate().map(|(i, &v)| i as f64 * f64::from(v)).sum();
+    let num: f64 = x
+        .iter()
+        .enumerate()
+        .map(|(i, &v)| i as f64 * f64::from(v))
+        .sum();
     let asum = f64::from(mean) * n;
     let t = (asum - num * s1 / s2) / (n - s1 * s1 / s2);
     let m = (num - t * s1) / s2;
@@ -205,7 +211,7 @@ mod tests {
         assert_eq!(f[0], 3.0); // maxPos
         assert_eq!(f[1], 0.0); // minPos
         assert_eq!(f[2], 3.0); // mean
-        // slope: sum (i-2)(x-3) / sum (i-2)^2 = (4 + 0 + 0 + 2 + 2)/10 = 0.8, t = 3 - 0.8*2 = 1.4
+                               // slope: sum (i-2)(x-3) / sum (i-2)^2 = (4 + 0 + 0 + 2 + 2)/10 = 0.8, t = 3 - 0.8*2 = 1.4
         assert!((f[3] - 0.8).abs() < 1e-6 && (f[4] - 1.4).abs() < 1e-6);
         // residuals: -0.4, 0.8, -1.0, 1.2, -0.6 -> mean |e| = 0.8, mean e^2 = 0.72
         assert!((f[5] - 0.8).abs() < 1e-6 && (f[6] - 0.72).abs() < 1e-6);

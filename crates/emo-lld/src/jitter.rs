@@ -59,7 +59,12 @@ fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: 
 
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn correlations_avx(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
+unsafe fn correlations_avx(
+    x: &[f64],
+    s: usize,
+    lags: std::ops::RangeInclusive<usize>,
+    cc: &mut [f64],
+) {
     correlations_lanes(x, s, lags, cc)
 }
 
@@ -215,11 +220,17 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             cc.clear();
             cc.resize(span, 0.0);
             while start < n - 2 * t0max - 1 {
-                correlations(mat64, start as usize, t0min as usize..=t0max as usize, &mut cc);
+                correlations(
+                    mat64,
+                    start as usize,
+                    t0min as usize..=t0max as usize,
+                    &mut cc,
+                );
                 let mut best: Option<usize> = None;
                 let mut best_v = 0.0f64;
                 for i in 1..span.saturating_sub(2) {
-                    if cc[i - 1] < cc[i] && cc[i] > cc[i + 1] && (best.is_none() || cc[i] > best_v) {
+                    if cc[i - 1] < cc[i] && cc[i] > cc[i + 1] && (best.is_none() || cc[i] > best_v)
+                    {
                         best = Some(i);
                         best_v = cc[i];
                     }
@@ -308,8 +319,16 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             last_jddp = last_jddp.min(1.0);
             last_sh = last_sh.min(1.0);
             let repeat = n_periods == 0.0;
-            frame.jitter_local = if n_local > 0.0 || repeat { last_jl } else { 0.0 };
-            frame.jitter_ddp = if n_ddp > 0.0 || repeat { last_jddp } else { 0.0 };
+            frame.jitter_local = if n_local > 0.0 || repeat {
+                last_jl
+            } else {
+                0.0
+            };
+            frame.jitter_ddp = if n_ddp > 0.0 || repeat {
+                last_jddp
+            } else {
+                0.0
+            };
             frame.shimmer_local = last_sh;
         }
         out.push(frame);
@@ -343,7 +362,8 @@ mod tests {
             for i in 0..per {
                 if pos + i < len {
                     let ph = i as f32 / per as f32;
-                    x[pos + i] = amp * (-(ph * 12.0)).exp() * (2.0 * std::f32::consts::PI * ph * 3.0).cos();
+                    x[pos + i] =
+                        amp * (-(ph * 12.0)).exp() * (2.0 * std::f32::consts::PI * ph * 3.0).cos();
                 }
             }
             pos += per;

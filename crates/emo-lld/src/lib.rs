@@ -6,6 +6,8 @@
 //! pre-emphasised frames for loudness, MFCC, log mel bands and LSPs, and 60 ms
 //! Gaussian-windowed frames for pitch (subharmonic summation), voicing, jitter and
 //! shimmer. docs/is10.md walks through every block.
+// Index loops mirror the formulas they implement (x[n−i], x[n+i]).
+#![allow(clippy::needless_range_loop)]
 
 pub mod jitter;
 pub mod pitch;
@@ -17,11 +19,11 @@ use emo_dsp::delta::{delta_in_segments, delta_regression, SegmentNorm};
 use emo_dsp::smoothing::{moving_average3, moving_average3_nonzero};
 use emo_dsp::FrameGeometry;
 pub use quirks::{LoudnessMode, Quirks};
-pub use settings::{FeatureSet, Settings};
 use settings::Variant;
+pub use settings::{FeatureSet, Settings};
+use spectral::{LPC_ORDER, N_LOGMEL, N_MFCC};
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
-use spectral::{LPC_ORDER, N_LOGMEL, N_MFCC};
 
 /// Number of contours in the first group (functionals over all frames).
 pub const GROUP1: usize = 34;
@@ -115,7 +117,11 @@ fn analyzers(
 }
 
 /// Runs the whole LLD chain on mono samples.
-pub fn extract(samples: &[f32], sample_rate: u32, settings: &Settings) -> Result<Contours, LldError> {
+pub fn extract(
+    samples: &[f32],
+    sample_rate: u32,
+    settings: &Settings,
+) -> Result<Contours, LldError> {
     if !(1000..=384_000).contains(&sample_rate) {
         return Err(LldError::SampleRate(sample_rate));
     }
@@ -128,7 +134,7 @@ pub fn extract(samples: &[f32], sample_rate: u32, settings: &Settings) -> Result
     // 25 ms branch: enough frames for the 60 ms level and one beyond it.
     let n_spec = n25.min(n60 + 1);
     let (mut spectral, mut pitch) = analyzers(sample_rate, settings, &v, g25, g60);
-    let mut group1: Vec<Vec<f32>> = vec![Vec::with_capacity(n_spec); GROUP1];
+    let mut group1: Vec<Vec<f32>> = (0..GROUP1).map(|_| Vec::with_capacity(n_spec)).collect();
     for k in 0..n_spec {
         let f = spectral.analyse(g25.frame(samples, k));
         group1[0].push(f.loudness);
@@ -184,7 +190,10 @@ pub fn extract(samples: &[f32], sample_rate: u32, settings: &Settings) -> Result
     }
     // Deltas: n60 + 2 rows.
     let drows = rows + 2;
-    let mut delta: Vec<Vec<f32>> = sma[..GROUP1].iter().map(|c| delta_regression(c, 2, drows)).collect();
+    let mut delta: Vec<Vec<f32>> = sma[..GROUP1]
+        .iter()
+        .map(|c| delta_regression(c, 2, drows))
+        .collect();
     if v.pitch_delta_in_segments {
         let norm = if settings.quirks.growing_pitch_delta_norm {
             SegmentNorm::Accumulating

@@ -72,7 +72,8 @@ impl PitchAnalyzer {
     pub fn analyse(&mut self, frame: &[f32]) -> PitchCandidates {
         apply_window(frame, &self.window, &mut self.windowed);
         self.spectrum.magnitude(&self.windowed, &mut self.mag);
-        self.scale.apply(&self.mag, &mut self.work, &mut self.scaled);
+        self.scale
+            .apply(&self.mag, &mut self.work, &mut self.scaled);
         self.shs.detect(&self.scaled, &mut self.ss)
     }
 }
@@ -124,9 +125,8 @@ pub fn smooth_pitch(best: &[(f32, f32)], voicing_cutoff: f32) -> Vec<SmoothedPit
                 doubling = true;
             }
         }
-        if doubling && ons_octave == -1 {
-            last = p;
-        } else if halving && ons_octave == 1 {
+        // an octave jump that reverses the previous one is accepted
+        if (doubling && ons_octave == -1) || (halving && ons_octave == 1) {
             last = p;
         }
         if doubling {
@@ -174,7 +174,10 @@ mod tests {
         let out = smooth_pitch(&input, 0.7);
         assert_eq!(out.len(), input.len() - 1);
         // output k = frame k: the blip at frame 1 is gone; the gap at frame 6 stays
-        assert_eq!(f0s(&out), vec![0.0, 0.0, 0.0, 0.0, 200.0, 200.0, 0.0, 200.0, 200.0]);
+        assert_eq!(
+            f0s(&out),
+            vec![0.0, 0.0, 0.0, 0.0, 200.0, 200.0, 0.0, 200.0, 200.0]
+        );
         // voicing is that of frame k (0 for k = 0)
         assert_eq!(out[0].voicing, 0.0);
         assert_eq!(out[1].voicing, 0.9);
