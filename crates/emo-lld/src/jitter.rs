@@ -46,30 +46,6 @@ pub struct JitterOptions {
 /// (see `crate::quirks`). Speed comes from running four consecutive lags side by
 /// side, one per vector lane, which keeps every lane's order intact.
 fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above).
-            unsafe { correlations_avx(x, s, lags, cc) };
-            return;
-        }
-    }
-    correlations_lanes(x, s, lags, cc);
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn correlations_avx(
-    x: &[f64],
-    s: usize,
-    lags: std::ops::RangeInclusive<usize>,
-    cc: &mut [f64],
-) {
-    correlations_lanes(x, s, lags, cc)
-}
-
-#[inline(always)]
-fn correlations_lanes(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
     const L: usize = 4;
     let (lo, hi) = (*lags.start(), *lags.end());
     let mut t0 = lo;
@@ -88,14 +64,10 @@ fn correlations_lanes(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>
             }
             *m = run;
         }
+        // Second segments over the common length t0, lane l starting at s+t0+l.
         let mut my = [0.0f64; L];
         if lanes == L {
-            for i in 0..t0 {
-                let y = &x[s + t0 + i..s + t0 + i + L];
-                for l in 0..L {
-                    my[l] += y[l];
-                }
-            }
+            my = lane_sums(&x[s + t0..s + 2 * t0 + L - 1], t0);
         } else {
             for i in 0..t0 {
                 for l in 0..lanes {
@@ -114,23 +86,16 @@ fn correlations_lanes(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>
             my[l] /= n;
         }
         // Centred products.
-        let (mut c, mut nx, mut ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
-        for i in 0..t0 {
-            let xv = x[s + i];
-            let base = s + t0 + i;
-            let y = &x[base..base + lanes];
-            if lanes == L {
-                for l in 0..L {
-                    let a = xv - mx[l];
-                    let b = y[l] - my[l];
-                    c[l] += a * b;
-                    nx[l] += a * a;
-                    ny[l] += b * b;
-                }
-            } else {
+        let (mut c, mut nx, mut ny);
+        if lanes == L {
+            (c, nx, ny) = lane_products(&x[s..s + t0], &x[s + t0..s + 2 * t0 + L - 1], mx, my);
+        } else {
+            (c, nx, ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+            for i in 0..t0 {
+                let xv = x[s + i];
                 for l in 0..lanes {
                     let a = xv - mx[l];
-                    let b = y[l] - my[l];
+                    let b = x[s + t0 + i + l] - my[l];
                     c[l] += a * b;
                     nx[l] += a * a;
                     ny[l] += b * b;
@@ -149,6 +114,91 @@ fn correlations_lanes(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>
             cc[tau - lo] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
         }
         t0 += L;
+    }
+}
+
+/// `out[l] = Σ_{i<n} y[i+l]` for four lanes, each summed in increasing i.
+fn lane_sums(y: &[f64], n: usize) -> [f64; 4] {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX is available (checked just above); `y` holds n+3 values.
+            return unsafe { avx::lane_sums(y, n) };
+        }
+    }
+    let mut acc = [0.0f64; 4];
+    for i in 0..n {
+        for l in 0..4 {
+            acc[l] += y[i + l];
+        }
+    }
+    acc
+}
+
+/// For four lanes: Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)², Σ (y[i+l]−my_l)²,
+/// each summed in increasing i, i < len(x).
+fn lane_products(x: &[f64], y: &[f64], mx: [f64; 4], my: [f64; 4]) -> ([f64; 4], [f64; 4], [f64; 4]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX is available (checked just above); `y` holds len(x)+3 values.
+            return unsafe { avx::lane_products(x, y, mx, my) };
+        }
+    }
+    let (mut c, mut nx, mut ny) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
+    for (i, &xv) in x.iter().enumerate() {
+        for l in 0..4 {
+            let a = xv - mx[l];
+            let b = y[i + l] - my[l];
+            c[l] += a * b;
+            nx[l] += a * a;
+            ny[l] += b * b;
+        }
+    }
+    (c, nx, ny)
+}
+
+/// AVX versions: the same operations in the same order per lane (separate
+/// multiply and add, no FMA), so the results are bit-identical.
+#[cfg(target_arch = "x86_64")]
+mod avx {
+    use std::arch::x86_64::*;
+
+    #[target_feature(enable = "avx")]
+    pub unsafe fn lane_sums(y: &[f64], n: usize) -> [f64; 4] {
+        assert!(y.len() >= n + 3);
+        let mut acc = _mm256_setzero_pd();
+        for i in 0..n {
+            acc = _mm256_add_pd(acc, _mm256_loadu_pd(y.as_ptr().add(i)));
+        }
+        let mut out = [0.0f64; 4];
+        _mm256_storeu_pd(out.as_mut_ptr(), acc);
+        out
+    }
+
+    #[target_feature(enable = "avx")]
+    pub unsafe fn lane_products(
+        x: &[f64],
+        y: &[f64],
+        mx: [f64; 4],
+        my: [f64; 4],
+    ) -> ([f64; 4], [f64; 4], [f64; 4]) {
+        assert!(y.len() >= x.len() + 3);
+        let vmx = _mm256_loadu_pd(mx.as_ptr());
+        let vmy = _mm256_loadu_pd(my.as_ptr());
+        let (mut c, mut nx, mut ny) = (_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd());
+        for (i, &xv) in x.iter().enumerate() {
+            let a = _mm256_sub_pd(_mm256_set1_pd(xv), vmx);
+            let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i)), vmy);
+            c = _mm256_add_pd(c, _mm256_mul_pd(a, b));
+            nx = _mm256_add_pd(nx, _mm256_mul_pd(a, a));
+            ny = _mm256_add_pd(ny, _mm256_mul_pd(b, b));
+        }
+        let mut o = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
+        _mm256_storeu_pd(o.0.as_mut_ptr(), c);
+        _mm256_storeu_pd(o.1.as_mut_ptr(), nx);
+        _mm256_storeu_pd(o.2.as_mut_ptr(), ny);
+        o
     }
 }
 
