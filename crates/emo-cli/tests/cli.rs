@@ -57,7 +57,15 @@ fn extract_goes_on_past_bad_files_and_names_them() {
 fn extract_writes_lld_and_arff() {
     let d = tmp("lld");
     let o = bin()
-        .args(["extract", "--format", "arff", "--feature-set", "is10-compat", "--loudness", "opensmile3"])
+        .args([
+            "extract",
+            "--format",
+            "arff",
+            "--feature-set",
+            "is10-compat",
+            "--loudness",
+            "opensmile3",
+        ])
         .arg(fixtures().join("audio/13a01Ea.wav"))
         .arg("-o")
         .arg(d.join("f.arff"))
@@ -70,9 +78,18 @@ fn extract_writes_lld_and_arff() {
     assert!(arff.contains("@attribute F0final__Turn_numOnsets numeric"));
     assert!(arff.contains("'13a01Ea',"));
     let lld = std::fs::read_to_string(d.join("lld/13a01Ea.csv")).unwrap();
-    let reference = std::fs::read_to_string(fixtures().join("reference/is10-compat/lld/13a01Ea.csv")).unwrap();
-    assert_eq!(lld.lines().next(), reference.lines().next(), "same columns as openSMILE");
-    assert_eq!(lld.lines().count(), reference.lines().count(), "same frames as openSMILE");
+    let reference =
+        std::fs::read_to_string(fixtures().join("reference/is10-compat/lld/13a01Ea.csv")).unwrap();
+    assert_eq!(
+        lld.lines().next(),
+        reference.lines().next(),
+        "same columns as openSMILE"
+    );
+    assert_eq!(
+        lld.lines().count(),
+        reference.lines().count(),
+        "same frames as openSMILE"
+    );
 }
 
 #[test]
@@ -80,7 +97,15 @@ fn compare_gates_on_the_share_of_agreeing_features() {
     let d = tmp("cmp");
     let out = d.join("f.csv");
     let o = bin()
-        .args(["extract", "--loudness", "opensmile3", "-j", "2", "--input-mode", "python"])
+        .args([
+            "extract",
+            "--loudness",
+            "opensmile3",
+            "-j",
+            "2",
+            "--input-mode",
+            "python",
+        ])
         .arg(fixtures().join("audio"))
         .arg("-o")
         .arg(&out)

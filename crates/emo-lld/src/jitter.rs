@@ -137,7 +137,12 @@ fn lane_sums(y: &[f64], n: usize) -> [f64; 4] {
 
 /// For four lanes: Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)², Σ (y[i+l]−my_l)²,
 /// each summed in increasing i, i < len(x).
-fn lane_products(x: &[f64], y: &[f64], mx: [f64; 4], my: [f64; 4]) -> ([f64; 4], [f64; 4], [f64; 4]) {
+fn lane_products(
+    x: &[f64],
+    y: &[f64],
+    mx: [f64; 4],
+    my: [f64; 4],
+) -> ([f64; 4], [f64; 4], [f64; 4]) {
     #[cfg(target_arch = "x86_64")]
     {
         if std::arch::is_x86_feature_detected!("avx") {
@@ -186,7 +191,11 @@ mod avx {
         assert!(y.len() >= x.len() + 3);
         let vmx = _mm256_loadu_pd(mx.as_ptr());
         let vmy = _mm256_loadu_pd(my.as_ptr());
-        let (mut c, mut nx, mut ny) = (_mm256_setzero_pd(), _mm256_setzero_pd(), _mm256_setzero_pd());
+        let (mut c, mut nx, mut ny) = (
+            _mm256_setzero_pd(),
+            _mm256_setzero_pd(),
+            _mm256_setzero_pd(),
+        );
         for (i, &xv) in x.iter().enumerate() {
             let a = _mm256_sub_pd(_mm256_set1_pd(xv), vmx);
             let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i)), vmy);

@@ -1,0 +1,66 @@
+#!/usr/bin/env python3
+"""Audio nobody tuned on, with openSMILE references, for docs/parity.md.
+
+Writes OUT/<condition>/*.wav and OUT/<condition>.<set>.csv (openSMILE's
+functionals through ../shared/tools/is10_reference.py) for these conditions,
+all made from 16 RAVDESS clips (actors 3-10, two clips each) with seed 5:
+
+  rate8k      resampled to 8 kHz (soxr, very high quality)
+  rate44k     resampled to 44.1 kHz
+  stereo48k   48 kHz stereo: left the clip, right the clip at -6 dB, 5 ms later
+  noisy10db   white noise added at 10 dB SNR
+  long        6 files of 60-70 s, each a concatenation of RAVDESS clips
+
+Needs: pip install opensmile==2.6.0 pandas soundfile soxr numpy
+Usage: python3 scripts/make_unseen_audio.py OUT
+"""
+import os
+import subprocess
+import sys
+
+import numpy as np
+import soundfile as sf
+import soxr
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SHARED = os.environ.get("EMO_PIPE_SHARED", os.path.join(ROOT, "..", "shared"))
+
+
+def main():
+    out = sys.argv[1]
+    rav = os.path.join(SHARED, "corpora", "ravdess")
+    clips = []
+    for actor in range(3, 11):
+        d = os.path.join(rav, f"Actor_{actor:02d}")
+        names = sorted(os.listdir(d))
+        clips += [os.path.join(d, names[3]), os.path.join(d, names[17])]
+    rng = np.random.default_rng(5)
+    conds = ["rate8k", "rate44k", "stereo48k", "noisy10db", "long"]
+    for c in conds:
+        os.makedirs(os.path.join(out, c), exist_ok=True)
+    for path in clips:
+        x, fs = sf.read(path, dtype="float64")
+        stem = os.path.splitext(os.path.basename(path))[0]
+        sf.write(os.path.join(out, "rate8k", stem + ".wav"), soxr.resample(x, fs, 8000, "VHQ"), 8000, subtype="PCM_16")
+        sf.write(os.path.join(out, "rate44k", stem + ".wav"), soxr.resample(x, fs, 44100, "VHQ"), 44100, subtype="PCM_16")
+        y = soxr.resample(x, fs, 48000, "VHQ")
+        right = 0.5 * np.concatenate([np.zeros(240), y[:-240]])
+        sf.write(os.path.join(out, "stereo48k", stem + ".wav"), np.stack([y, right], 1), 48000, subtype="PCM_16")
+        noise = rng.standard_normal(len(x))
+        noise *= np.sqrt(np.mean(x**2) / np.mean(noise**2) / 10.0)
+        sf.write(os.path.join(out, "noisy10db", stem + ".wav"), np.clip(x + noise, -1, 1), fs, subtype="PCM_16")
+    all_rav = sorted(
+        os.path.join(r, f) for r, _, fs_ in os.walk(rav) for f in fs_ if f.endswith(".wav"))
+    for k in range(6):
+        pick = rng.choice(len(all_rav), 18, replace=False)
+        x = np.concatenate([sf.read(all_rav[i], dtype="float64")[0] for i in pick])
+        sf.write(os.path.join(out, "long", f"long{k}.wav"), x, 16000, subtype="PCM_16")
+    tool = os.path.join(SHARED, "tools", "is10_reference.py")
+    for c in conds:
+        for s in ("is10", "is10-compat"):
+            subprocess.run([sys.executable, tool, "func", os.path.join(out, c), "--set", s,
+                            "-o", os.path.join(out, f"{c}.{s}.csv")], check=True)
+
+
+if __name__ == "__main__":
+    main()
