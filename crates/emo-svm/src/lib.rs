@@ -1,0 +1,243 @@
+//! Multi-class RBF SVM: one binary C-SVM (linfa-svm's SMO solver) per pair of
+//! classes, prediction by majority vote, as libsvm (and so scikit-learn's
+//! `SVC`) does it. Ties go to the class listed first.
+//!
+//! The fitted model keeps only what prediction needs (support vectors, their
+//! coefficients, the bias and γ), so it can be written to a model file and
+//! evaluated without linfa.
+
+use linfa::prelude::*;
+use linfa_svm::Svm;
+use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
+
+/// The RBF width γ of `exp(−γ‖x − x'‖²)`.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub enum Gamma {
+    /// scikit-learn's `'scale'`: `1 / (n_features · Var(X))`, the variance over
+    /// all training values.
+    Scale,
+    Value(f64),
+}
+
+impl std::str::FromStr for Gamma {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s == "scale" {
+            return Ok(Gamma::Scale);
+        }
+        match s.parse::<f64>() {
+            Ok(v) if v > 0.0 && v.is_finite() => Ok(Gamma::Value(v)),
+            _ => Err(format!("gamma must be 'scale' or a positive number, not '{s}'")),
+        }
+    }
+}
+
+impl std::fmt::Display for Gamma {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Gamma::Scale => f.write_str("scale"),
+            Gamma::Value(v) => write!(f, "{v}"),
+        }
+    }
+}
+
+/// Training settings.
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SvmParams {
+    /// Soft-margin penalty C.
+    pub c: f64,
+    pub gamma: Gamma,
+    /// Solver tolerance (libsvm's default 1e-3).
+    pub eps: f64,
+}
+
+impl Default for SvmParams {
+    fn default() -> Self {
+        SvmParams {
+            c: 1.0,
+            gamma: Gamma::Scale,
+            eps: 1e-3,
+        }
+    }
+}
+
+/// Why training failed.
+#[derive(Debug, thiserror::Error)]
+pub enum SvmError {
+    #[error("training needs at least two classes with examples, got {0}")]
+    TooFewClasses(usize),
+    #[error("{0} training rows but {1} labels")]
+    Shape(usize, usize),
+    #[error("the SVM solver failed: {0}")]
+    Solver(String),
+    #[error("C must be positive and finite, not {0}")]
+    BadC(f64),
+}
+
+/// One binary machine: `f(x) = Σ coefᵢ·K(svᵢ, x) − rho`, positive for class `a`.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct BinarySvm {
+    pub a: usize,
+    pub b: usize,
+    pub support: Array2<f64>,
+    pub coef: Array1<f64>,
+    pub rho: f64,
+}
+
+/// A fitted one-vs-one multi-class SVM.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct SvmModel {
+    pub n_classes: usize,
+    pub gamma: f64,
+    pub machines: Vec<BinarySvm>,
+}
+
+/// γ for `'scale'`.
+pub fn gamma_scale(x: ArrayView2<f64>) -> f64 {
+    let n = x.len() as f64;
+    let mean = x.sum() / n;
+    let var = x.iter().map(|v| (v - mean) * (v - mean)).sum::<f64>() / n;
+    if var > 0.0 {
+        1.0 / (x.ncols() as f64 * var)
+    } else {
+        1.0
+    }
+}
+
+fn rbf(gamma: f64, a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
+    let d: f64 = a.iter().zip(b.iter()).map(|(x, y)| (x - y) * (x - y)).sum();
+    (-gamma * d).exp()
+}
+
+impl SvmModel {
+    /// Trains on rows `x` with class indices `y` (0..n_classes).
+    pub fn fit(x: ArrayView2<f64>, y: &[usize], n_classes: usize, p: &SvmParams) -> Result<Self, SvmError> {
+        if x.nrows() != y.len() {
+            return Err(SvmError::Shape(x.nrows(), y.len()));
+        }
+        if !(p.c > 0.0 && p.c.is_finite()) {
+            return Err(SvmError::BadC(p.c));
+        }
+        let present: Vec<usize> = (0..n_classes).filter(|c| y.contains(c)).collect();
+        if present.len() < 2 {
+            return Err(SvmError::TooFewClasses(present.len()));
+        }
+        let gamma = match p.gamma {
+            Gamma::Scale => gamma_scale(x),
+            Gamma::Value(g) => g,
+        };
+        let mut machines = Vec::new();
+        for (i, &a) in present.iter().enumerate() {
+            for &b in &present[i + 1..] {
+                let rows: Vec<usize> = (0..y.len()).filter(|&r| y[r] == a || y[r] == b).collect();
+                let sub = x.select(Axis(0), &rows);
+                let targets: Array1<bool> = rows.iter().map(|&r| y[r] == a).collect();
+                let ds = Dataset::new(sub.clone(), targets);
+                let svm = Svm::<f64, bool>::params()
+                    .pos_neg_weights(p.c, p.c)
+                    .gaussian_kernel(1.0 / gamma)
+                    .eps(p.eps)
+                    .fit(&ds)
+                    .map_err(|e| SvmError::Solver(e.to_string()))?;
+                // Keep the support vectors (alpha ≠ 0), as linfa's own predictor does.
+                let thresh = 100.0 * f64::EPSILON;
+                let keep: Vec<usize> = (0..rows.len()).filter(|&r| svm.alpha[r].abs() > thresh).collect();
+                machines.push(BinarySvm {
+                    a,
+                    b,
+                    support: sub.select(Axis(0), &keep),
+                    coef: keep.iter().map(|&r| svm.alpha[r]).collect(),
+                    rho: svm.rho,
+                });
+            }
+        }
+        Ok(SvmModel {
+            n_classes,
+            gamma,
+            machines,
+        })
+    }
+
+    /// Decision values of every pairwise machine for one row.
+    pub fn decisions(&self, x: ArrayView1<f64>) -> Vec<f64> {
+        self.machines
+            .iter()
+            .map(|m| {
+                m.support
+                    .rows()
+                    .into_iter()
+                    .zip(m.coef.iter())
+                    .map(|(sv, c)| c * rbf(self.gamma, sv, x))
+                    .sum::<f64>()
+                    - m.rho
+            })
+            .collect()
+    }
+
+    /// Votes per class for one row.
+    pub fn votes(&self, x: ArrayView1<f64>) -> Vec<usize> {
+        let mut v = vec![0; self.n_classes];
+        for (m, d) in self.machines.iter().zip(self.decisions(x)) {
+            v[if d >= 0.0 { m.a } else { m.b }] += 1;
+        }
+        v
+    }
+
+    /// Predicted class of one row (most votes; ties to the lower index).
+    pub fn predict(&self, x: ArrayView1<f64>) -> usize {
+        let v = self.votes(x);
+        let mut best = 0;
+        for (i, &n) in v.iter().enumerate() {
+            if n > v[best] {
+                best = i;
+            }
+        }
+        best
+    }
+
+    /// Predicted classes of all rows.
+    pub fn predict_rows(&self, x: ArrayView2<f64>) -> Vec<usize> {
+        x.rows().into_iter().map(|r| self.predict(r)).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::array;
+
+    #[test]
+    fn separates_three_clusters() {
+        let mut rows = Vec::new();
+        let mut y = Vec::new();
+        for (c, (cx, cy)) in [(0.0, 0.0), (3.0, 0.0), (0.0, 3.0)].iter().enumerate() {
+            for k in 0..10 {
+                let d = (k as f64 - 4.5) * 0.05;
+                rows.push([cx + d, cy - d]);
+                y.push(c);
+            }
+        }
+        let x = Array2::from_shape_vec((30, 2), rows.concat()).unwrap();
+        let m = SvmModel::fit(x.view(), &y, 3, &SvmParams { c: 10.0, gamma: Gamma::Value(0.5), eps: 1e-3 }).unwrap();
+        assert_eq!(m.machines.len(), 3);
+        assert_eq!(m.predict_rows(x.view()), y);
+        assert_eq!(m.predict(array![2.8, 0.2].view()), 1);
+        assert_eq!(m.predict(array![0.1, 2.9].view()), 2);
+    }
+
+    #[test]
+    fn gamma_scale_matches_sklearn_definition() {
+        let x = array![[0.0, 1.0], [2.0, 3.0]];
+        // mean 1.5, var = (2.25+0.25+0.25+2.25)/4 = 1.25 -> 1/(2*1.25)
+        assert!((gamma_scale(x.view()) - 0.4).abs() < 1e-12);
+    }
+
+    #[test]
+    fn one_class_is_an_error() {
+        let x = array![[0.0], [1.0]];
+        assert!(matches!(
+            SvmModel::fit(x.view(), &[0, 0], 2, &SvmParams::default()),
+            Err(SvmError::TooFewClasses(1))
+        ));
+    }
+}
