@@ -1,7 +1,6 @@
 use anyhow::{bail, Context, Result};
 use emo_features::compare::{compare, FrameComparison, FrameTable};
 use emo_features::table::FeatureTable;
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -27,13 +26,6 @@ pub struct Args {
     /// How many of the worst features to list.
     #[arg(long, default_value_t = 10)]
     show: usize,
-}
-
-/// Prints to stdout, stopping quietly if the reader went away (e.g. `| head`).
-macro_rules! out {
-    ($($t:tt)*) => {{
-        let _ = writeln!(std::io::stdout().lock(), $($t)*);
-    }};
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {

@@ -1,8 +1,20 @@
 //! The `emo-pipe` command line: argument parsing and printing only; the work is
 //! done by the library crates.
 
+/// Prints a line to stdout; if the reader has gone away (e.g. `| head`) the
+/// rest of the command still runs and writes its files.
+macro_rules! out {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout().lock(), $($t)*);
+    }};
+}
+
 mod compare;
+mod evaluate;
 mod extract;
+mod merge;
+mod progress;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -27,6 +39,10 @@ enum Command {
     Extract(extract::Args),
     /// Compare a feature table with a reference (e.g. openSMILE's) feature by feature.
     Compare(compare::Args),
+    /// Leave-one-speaker-out evaluation of a system on a corpus.
+    Evaluate(evaluate::Args),
+    /// Join feature tables (e.g. the shards of a cluster job array).
+    Merge(merge::Args),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +50,8 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Extract(a) => extract::run(a),
         Command::Compare(a) => compare::run(a),
+        Command::Evaluate(a) => evaluate::run(a),
+        Command::Merge(a) => merge::run(a),
     };
     match result {
         Ok(code) => code,

@@ -32,7 +32,11 @@ pub(crate) fn parse_name(name: &str) -> Option<(String, char)> {
 
 /// Reads an EmoDB directory (the release's `wav/` folder or its parent).
 pub fn read_emodb(dir: &Path) -> Result<Corpus, CorpusError> {
-    let wav = if dir.join("wav").is_dir() { dir.join("wav") } else { dir.to_owned() };
+    let wav = if dir.join("wav").is_dir() {
+        dir.join("wav")
+    } else {
+        dir.to_owned()
+    };
     let mut c = Corpus::default();
     for name in list_dir(&wav)? {
         if !name.ends_with(".wav") {
@@ -43,11 +47,13 @@ pub fn read_emodb(dir: &Path) -> Result<Corpus, CorpusError> {
             reason: reason.to_string(),
         };
         let Some((spk, letter)) = parse_name(&name) else {
-            c.skipped.push(skip("not an EmoDB file name (like 03a01Fa.wav)"));
+            c.skipped
+                .push(skip("not an EmoDB file name (like 03a01Fa.wav)"));
             continue;
         };
         let Some(label) = emotion(letter) else {
-            c.skipped.push(skip(&format!("unknown emotion letter '{letter}'")));
+            c.skipped
+                .push(skip(&format!("unknown emotion letter '{letter}'")));
             continue;
         };
         let gender = if MALE.contains(&spk.as_str()) {

@@ -42,7 +42,10 @@ fn speaker_of(id: &str) -> Option<(String, Gender)> {
 /// Reads the IEMOCAP release root (the folder holding `Session1`..`Session5`).
 pub fn read_iemocap(root: &Path) -> Result<Corpus, CorpusError> {
     let mut c = Corpus::default();
-    let sessions: Vec<String> = list_dir(root)?.into_iter().filter(|n| n.starts_with("Session")).collect();
+    let sessions: Vec<String> = list_dir(root)?
+        .into_iter()
+        .filter(|n| n.starts_with("Session"))
+        .collect();
     if sessions.is_empty() {
         return Err(CorpusError::Layout {
             path: root.to_owned(),
@@ -58,7 +61,8 @@ pub fn read_iemocap(root: &Path) -> Result<Corpus, CorpusError> {
             Err(_) => {
                 c.skipped.push(Skipped {
                     what: evaldir.display().to_string(),
-                    reason: "no EmoEvaluation folder: the session's utterances have no labels".into(),
+                    reason: "no EmoEvaluation folder: the session's utterances have no labels"
+                        .into(),
                 });
                 Vec::new()
             }
@@ -157,8 +161,14 @@ mod tests {
 
     #[test]
     fn speaker_from_id() {
-        assert_eq!(speaker_of("Ses01F_impro01_M003"), Some(("Ses01".into(), Gender::Male)));
-        assert_eq!(speaker_of("Ses05M_script02_2_F011"), Some(("Ses05".into(), Gender::Female)));
+        assert_eq!(
+            speaker_of("Ses01F_impro01_M003"),
+            Some(("Ses01".into(), Gender::Male))
+        );
+        assert_eq!(
+            speaker_of("Ses05M_script02_2_F011"),
+            Some(("Ses05".into(), Gender::Female))
+        );
         assert_eq!(speaker_of("foo"), None);
         assert_eq!(emotion("exc"), Some("happiness"));
         assert_eq!(emotion("xxx"), None);

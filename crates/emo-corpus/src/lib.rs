@@ -18,7 +18,9 @@ pub use ravdess::read_ravdess;
 use std::path::{Path, PathBuf};
 
 /// Speaker gender.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Gender {
     Female,
@@ -31,7 +33,9 @@ impl std::str::FromStr for Gender {
         match s.trim().to_ascii_lowercase().as_str() {
             "f" | "female" | "w" => Ok(Gender::Female),
             "m" | "male" => Ok(Gender::Male),
-            other => Err(format!("unknown gender '{other}' (expected female/f or male/m)")),
+            other => Err(format!(
+                "unknown gender '{other}' (expected female/f or male/m)"
+            )),
         }
     }
 }
@@ -81,7 +85,8 @@ pub struct Corpus {
 impl Corpus {
     /// Keeps the utterances whose label is in `classes`.
     pub fn with_classes(mut self, classes: &[String]) -> Self {
-        self.utterances.retain(|u| classes.iter().any(|c| c == &u.label));
+        self.utterances
+            .retain(|u| classes.iter().any(|c| c == &u.label));
         self
     }
 
@@ -159,21 +164,34 @@ pub fn detect(path: &Path) -> Result<Format, CorpusError> {
         reason: reason.to_string(),
     };
     if path.is_file() {
-        return if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("csv")) {
+        return if path
+            .extension()
+            .is_some_and(|e| e.eq_ignore_ascii_case("csv"))
+        {
             Ok(Format::Manifest)
         } else {
             Err(layout("a file that is not a .csv manifest"))
         };
     }
     let names = list_dir(path)?;
-    if names.iter().any(|n| n.starts_with("Session") && path.join(n).join("sentences").is_dir()) {
+    if names
+        .iter()
+        .any(|n| n.starts_with("Session") && path.join(n).join("sentences").is_dir())
+    {
         return Ok(Format::Iemocap);
     }
     if names.iter().any(|n| n.starts_with("Actor_")) {
         return Ok(Format::Ravdess);
     }
-    let wavdir = if names.iter().any(|n| n == "wav") { path.join("wav") } else { path.to_owned() };
-    if list_dir(&wavdir)?.iter().any(|n| emodb::parse_name(n).is_some()) {
+    let wavdir = if names.iter().any(|n| n == "wav") {
+        path.join("wav")
+    } else {
+        path.to_owned()
+    };
+    if list_dir(&wavdir)?
+        .iter()
+        .any(|n| emodb::parse_name(n).is_some())
+    {
         return Ok(Format::EmoDb);
     }
     Err(layout(

@@ -18,12 +18,20 @@ pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
     };
     let base = path.parent().unwrap_or(Path::new("."));
     let mut lines = text.lines().enumerate();
-    let (_, header) = lines.next().ok_or_else(|| parse(1, "empty manifest".into()))?;
-    let cols: Vec<String> = header.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
+    let (_, header) = lines
+        .next()
+        .ok_or_else(|| parse(1, "empty manifest".into()))?;
+    let cols: Vec<String> = header
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
     let col = |name: &str| {
-        cols.iter()
-            .position(|c| c == name)
-            .ok_or_else(|| parse(1, format!("no '{name}' column (need path,speaker,gender,label)")))
+        cols.iter().position(|c| c == name).ok_or_else(|| {
+            parse(
+                1,
+                format!("no '{name}' column (need path,speaker,gender,label)"),
+            )
+        })
     };
     let (pi, si, gi, li) = (col("path")?, col("speaker")?, col("gender")?, col("label")?);
     let mut c = Corpus::default();
@@ -33,7 +41,10 @@ pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
         }
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         if f.len() != cols.len() {
-            return Err(parse(i + 1, format!("{} fields, the header has {}", f.len(), cols.len())));
+            return Err(parse(
+                i + 1,
+                format!("{} fields, the header has {}", f.len(), cols.len()),
+            ));
         }
         let gender: Gender = f[gi].parse().map_err(|e: String| parse(i + 1, e))?;
         let p = base.join(f[pi]);
@@ -49,7 +60,10 @@ pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
             return Err(parse(i + 1, "empty label".into()));
         }
         c.utterances.push(Utterance {
-            name: p.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default(),
+            name: p
+                .file_stem()
+                .map(|s| s.to_string_lossy().into_owned())
+                .unwrap_or_default(),
             path: p,
             speaker: f[si].to_string(),
             gender,

@@ -21,7 +21,10 @@ fn emotion(code: &str) -> Option<&'static str> {
 /// Reads a RAVDESS directory of `Actor_NN` folders.
 pub fn read_ravdess(dir: &Path) -> Result<Corpus, CorpusError> {
     let mut c = Corpus::default();
-    for actor_dir in list_dir(dir)?.into_iter().filter(|n| n.starts_with("Actor_")) {
+    for actor_dir in list_dir(dir)?
+        .into_iter()
+        .filter(|n| n.starts_with("Actor_"))
+    {
         let ad = dir.join(&actor_dir);
         for name in list_dir(&ad)? {
             if !name.ends_with(".wav") {
@@ -54,7 +57,11 @@ pub fn read_ravdess(dir: &Path) -> Result<Corpus, CorpusError> {
                 path: ad.join(&name),
                 name: name.trim_end_matches(".wav").to_string(),
                 speaker: format!("ravdess-{actor:02}"),
-                gender: if actor % 2 == 1 { Gender::Male } else { Gender::Female },
+                gender: if actor % 2 == 1 {
+                    Gender::Male
+                } else {
+                    Gender::Female
+                },
                 label: label.into(),
                 raw_label: parts[2].into(),
                 corpus: "ravdess".into(),

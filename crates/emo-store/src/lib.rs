@@ -38,7 +38,10 @@ impl std::str::FromStr for Shard {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         let bad = || StoreError::Shard(s.to_string());
         let (k, n) = s.split_once('/').ok_or_else(bad)?;
-        let (index, count): (usize, usize) = (k.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?);
+        let (index, count): (usize, usize) = (
+            k.trim().parse().map_err(|_| bad())?,
+            n.trim().parse().map_err(|_| bad())?,
+        );
         if index == 0 || count == 0 || index > count {
             return Err(bad());
         }
@@ -75,7 +78,12 @@ pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> Strin
 
 fn file_key(path: &Path) -> Option<String> {
     let m = std::fs::metadata(path).ok()?;
-    let mtime = m.modified().ok()?.duration_since(std::time::UNIX_EPOCH).ok()?.as_nanos();
+    let mtime = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?
+        .as_nanos();
     let abs = std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned());
     Some(format!("{}|{}|{}", abs.display(), m.len(), mtime))
 }
@@ -96,7 +104,12 @@ impl Store {
         };
         std::fs::create_dir_all(dir).map_err(io(dir))?;
         let path = dir.join(format!("{key}.tsv"));
-        let mut file = OpenOptions::new().read(true).append(true).create(true).open(&path).map_err(io(&path))?;
+        let mut file = OpenOptions::new()
+            .read(true)
+            .append(true)
+            .create(true)
+            .open(&path)
+            .map_err(io(&path))?;
         let mut text = String::new();
         let mut bytes = Vec::new();
         file.read_to_end(&mut bytes).map_err(io(&path))?;
@@ -110,7 +123,9 @@ impl Store {
         let mut done = HashMap::new();
         for line in text.lines() {
             let mut parts = line.splitn(2, '\t');
-            let (Some(k), Some(vals)) = (parts.next(), parts.next()) else { continue };
+            let (Some(k), Some(vals)) = (parts.next(), parts.next()) else {
+                continue;
+            };
             let v: Result<Vec<f32>, _> = vals.split(',').map(str::parse::<f32>).collect();
             if let Ok(v) = v {
                 if v.len() == emo_features::N_FEATURES {
@@ -227,7 +242,10 @@ mod tests {
         s.append("a", &v).unwrap();
         drop(s);
         // simulate a crash in the middle of the next line
-        let mut f = OpenOptions::new().append(true).open(dir.join("k.tsv")).unwrap();
+        let mut f = OpenOptions::new()
+            .append(true)
+            .open(dir.join("k.tsv"))
+            .unwrap();
         f.write_all(b"b\t1,2,3").unwrap();
         drop(f);
         let s = Store::open(&dir, "k").unwrap();

@@ -27,7 +27,9 @@ impl std::str::FromStr for Gamma {
         }
         match s.parse::<f64>() {
             Ok(v) if v > 0.0 && v.is_finite() => Ok(Gamma::Value(v)),
-            _ => Err(format!("gamma must be 'scale' or a positive number, not '{s}'")),
+            _ => Err(format!(
+                "gamma must be 'scale' or a positive number, not '{s}'"
+            )),
         }
     }
 }
@@ -111,7 +113,12 @@ fn rbf(gamma: f64, a: ArrayView1<f64>, b: ArrayView1<f64>) -> f64 {
 
 impl SvmModel {
     /// Trains on rows `x` with class indices `y` (0..n_classes).
-    pub fn fit(x: ArrayView2<f64>, y: &[usize], n_classes: usize, p: &SvmParams) -> Result<Self, SvmError> {
+    pub fn fit(
+        x: ArrayView2<f64>,
+        y: &[usize],
+        n_classes: usize,
+        p: &SvmParams,
+    ) -> Result<Self, SvmError> {
         if x.nrows() != y.len() {
             return Err(SvmError::Shape(x.nrows(), y.len()));
         }
@@ -141,7 +148,9 @@ impl SvmModel {
                     .map_err(|e| SvmError::Solver(e.to_string()))?;
                 // Keep the support vectors (alpha ≠ 0), as linfa's own predictor does.
                 let thresh = 100.0 * f64::EPSILON;
-                let keep: Vec<usize> = (0..rows.len()).filter(|&r| svm.alpha[r].abs() > thresh).collect();
+                let keep: Vec<usize> = (0..rows.len())
+                    .filter(|&r| svm.alpha[r].abs() > thresh)
+                    .collect();
                 machines.push(BinarySvm {
                     a,
                     b,
@@ -218,7 +227,17 @@ mod tests {
             }
         }
         let x = Array2::from_shape_vec((30, 2), rows.concat()).unwrap();
-        let m = SvmModel::fit(x.view(), &y, 3, &SvmParams { c: 10.0, gamma: Gamma::Value(0.5), eps: 1e-3 }).unwrap();
+        let m = SvmModel::fit(
+            x.view(),
+            &y,
+            3,
+            &SvmParams {
+                c: 10.0,
+                gamma: Gamma::Value(0.5),
+                eps: 1e-3,
+            },
+        )
+        .unwrap();
         assert_eq!(m.machines.len(), 3);
         assert_eq!(m.predict_rows(x.view()), y);
         assert_eq!(m.predict(array![2.8, 0.2].view()), 1);
