@@ -3,8 +3,6 @@ use emo_features::batch::extract_batch;
 use emo_features::table::{lld_csv, write_atomic, FeatureTable, Format};
 use emo_features::{feature_names, row_names};
 use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
-use indicatif::{ProgressBar, ProgressStyle};
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -43,6 +41,14 @@ pub struct Args {
     /// and non-16-bit audio to 16-bit integers). Identical for 16-bit mono files.
     #[arg(long, default_value = "smilextract")]
     input_mode: emo_audio::InputMode,
+    /// Keep finished files in this feature store: a killed run, rerun with the
+    /// same arguments, computes only what is missing (not with --lld).
+    #[arg(long, value_name = "DIR")]
+    store: Option<PathBuf>,
+    /// Extract only slice K of N (files i with i mod N = K−1 of the sorted
+    /// list), for cluster job arrays; join the outputs with `emo-pipe merge`.
+    #[arg(long, value_name = "K/N")]
+    shard: Option<emo_store::Shard>,
     /// Refuse recordings longer than this (seconds).
     #[arg(long, default_value_t = 4.0 * 3600.0)]
     max_duration: f64,
@@ -63,24 +69,33 @@ pub fn run(a: Args) -> Result<ExitCode> {
         max_seconds: Some(a.max_duration),
         mode: a.input_mode,
     };
-    let (files, missing) = emo_audio::find_audio_files(&a.inputs);
+    let (mut files, missing) = emo_audio::find_audio_files(&a.inputs);
+    if let Some(shard) = a.shard {
+        files = shard.select(&files);
+    }
+    if a.store.is_some() && a.lld.is_some() {
+        anyhow::bail!("--store keeps functionals only; run --lld without --store");
+    }
     let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
     if let Some(dir) = &a.lld {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
     }
-    let bar = if std::io::stderr().is_terminal() && files.len() > 1 {
-        let b = ProgressBar::new(files.len() as u64);
-        b.set_style(
-            ProgressStyle::with_template(
-                "{bar:40} {pos}/{len} files, {elapsed} elapsed, eta {eta}",
-            )
-            .unwrap_or_else(|_| ProgressStyle::default_bar()),
-        );
-        b
+    let bar = crate::progress::bar(files.len(), "files");
+    // per file: its features, and its contours when they were computed now
+    type Outcome = Result<(Vec<f32>, Option<emo_lld::Contours>), String>;
+    let results: Vec<Outcome> = if let Some(dir) = &a.store {
+        let store = emo_store::Store::open(dir, &emo_store::settings_key(&settings, &read))?;
+        store
+            .features(&files, &settings, &read, a.jobs, |_, _| bar.inc(1))
+            .into_iter()
+            .map(|x| x.map(|v| (v, None)).map_err(|e| e.to_string()))
+            .collect()
     } else {
-        ProgressBar::hidden()
+        extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1))
+            .into_iter()
+            .map(|x| x.map(|x| (x.features, Some(x.contours))).map_err(|e| e.to_string()))
+            .collect()
     };
-    let results = extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1));
     bar.finish_and_clear();
 
     let mut table = FeatureTable {
@@ -88,19 +103,18 @@ pub fn run(a: Args) -> Result<ExitCode> {
         rows: Vec::with_capacity(files.len()),
     };
     let names = row_names(&files);
-    for ((path, name), r) in files.iter().zip(names).zip(results) {
+    for (name, r) in names.into_iter().zip(results) {
         match r {
-            Ok(x) => {
-                let _ = path;
-                if let Some(dir) = &a.lld {
+            Ok((features, contours)) => {
+                if let (Some(dir), Some(c)) = (&a.lld, &contours) {
                     let p = dir.join(format!("{name}.csv"));
-                    if let Err(e) = write_atomic(&p, lld_csv(&x.contours).as_bytes()) {
+                    if let Err(e) = write_atomic(&p, lld_csv(c).as_bytes()) {
                         failures.push(e.to_string());
                     }
                 }
-                table.rows.push((name, x.features));
+                table.rows.push((name, features));
             }
-            Err(e) => failures.push(e.to_string()),
+            Err(e) => failures.push(e),
         }
     }
     table

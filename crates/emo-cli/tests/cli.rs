@@ -151,3 +151,153 @@ fn help_explains_loudness_modes() {
     let (out, _) = text(&o);
     assert!(out.contains("opensmile3") && out.contains("first sample"));
 }
+
+fn shared() -> PathBuf {
+    std::env::var_os("EMO_PIPE_SHARED")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("../../../shared"))
+}
+
+#[test]
+fn killed_store_run_resumes_to_the_same_output() {
+    let d = tmp("kill");
+    let corpus = shared().join("corpora/emodb/wav");
+    let full = d.join("full.csv");
+    let o = bin().arg("extract").arg(&corpus).arg("-o").arg(&full).output().unwrap();
+    assert!(o.status.success());
+    let store = d.join("store");
+    let out = d.join("resumed.csv");
+    let mut child = bin()
+        .arg("extract")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&out)
+        .arg("--store")
+        .arg(&store)
+        .args(["-j", "1"])
+        .spawn()
+        .unwrap();
+    let count = |store: &Path| {
+        std::fs::read_dir(store)
+            .map(|rd| {
+                rd.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default().lines().count())
+                    .sum::<usize>()
+            })
+            .unwrap_or(0)
+    };
+    // kill at a random moment after some files are done
+    let wait_for = 20 + (std::process::id() as usize % 200);
+    let t0 = std::time::Instant::now();
+    while count(&store) < wait_for && t0.elapsed().as_secs() < 60 {
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.kill().unwrap(); // SIGKILL
+    child.wait().unwrap();
+    assert!(!out.exists(), "no output from a killed run");
+    let stored = count(&store);
+    assert!(stored > 0 && stored < 535, "killed part-way: {stored} files stored");
+    let o = bin()
+        .arg("extract")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&out)
+        .arg("--store")
+        .arg(&store)
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(&full).unwrap());
+}
+
+#[test]
+fn shards_merge_into_the_whole() {
+    let d = tmp("shard");
+    let audio = fixtures().join("audio");
+    let whole = d.join("whole.csv");
+    assert!(bin().arg("extract").arg(&audio).arg("-o").arg(&whole).status().unwrap().success());
+    let mut parts = Vec::new();
+    for k in 1..=3 {
+        let p = d.join(format!("part{k}.csv"));
+        let st = bin()
+            .arg("extract")
+            .arg(&audio)
+            .arg("-o")
+            .arg(&p)
+            .arg("--shard")
+            .arg(format!("{k}/3"))
+            .arg("--store")
+            .arg(d.join("store"))
+            .status()
+            .unwrap();
+        assert!(st.success());
+        parts.push(p);
+    }
+    let merged = d.join("merged.csv");
+    assert!(bin().arg("merge").args(&parts).arg("-o").arg(&merged).status().unwrap().success());
+    let sorted = |p: &Path| {
+        let t = std::fs::read_to_string(p).unwrap();
+        let mut l: Vec<String> = t.lines().map(String::from).collect();
+        l.sort();
+        l
+    };
+    assert_eq!(sorted(&merged), sorted(&whole));
+}
+
+#[test]
+fn evaluate_reports_and_names_what_it_left_out() {
+    let d = tmp("eval");
+    // a manifest over the fixture clips, with one broken file
+    std::fs::write(d.join("broken.wav"), b"RIFF....WAVEnope").unwrap();
+    let mut m = String::from("path,speaker,gender,label\n");
+    let a = fixtures().join("audio");
+    for (f, s, g, l) in [
+        ("08a04Wc.wav", "s1", "f", "anger"),
+        ("13a01Ea.wav", "s1", "f", "disgust"),
+        ("10a07Ta.wav", "s2", "m", "sadness"),
+        ("03-01-03-01-01-01-02.wav", "s2", "f", "happiness"),
+        ("noisy10db.wav", "s3", "f", "anger"),
+        ("rate44k.wav", "s3", "f", "sadness"),
+    ] {
+        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
+    }
+    m.push_str(&format!("{},s3,m,anger\n", d.join("broken.wav").display()));
+    std::fs::write(d.join("m.csv"), m).unwrap();
+    let json = d.join("r.json");
+    let o = bin()
+        .arg("evaluate")
+        .arg(d.join("m.csv"))
+        .args(["--classes", "anger,sadness", "--store"])
+        .arg(d.join("store"))
+        .arg("--json")
+        .arg(&json)
+        .arg("--plot")
+        .arg(d.join("cm.svg"))
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(out.contains("left out:") && out.contains("broken.wav"), "{out}");
+    assert!(out.contains("UAR"));
+    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    assert_eq!(v["systems"][0]["system"], "static");
+    assert_eq!(v["systems"][0]["folds"].as_array().unwrap().len(), 3);
+    assert!(v["systems"][0]["uar"].as_f64().is_some());
+    assert_eq!(v["left_out"].as_array().unwrap().len(), 1);
+    assert!(std::fs::read_to_string(d.join("cm.svg")).unwrap().contains("<svg"));
+}
+
+#[test]
+fn evaluate_reads_the_iemocap_layout() {
+    let d = tmp("iemocap");
+    let o = bin()
+        .arg("evaluate")
+        .arg(fixtures().join("iemocap"))
+        .arg("--store")
+        .arg(d.join("store"))
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(err.contains("9 utterances, 4 speakers"), "{err}");
+    assert!(out.contains("corpus entries skipped"), "{out}");
+}
