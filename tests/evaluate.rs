@@ -9,13 +9,19 @@ use emo_svm::{Gamma, SvmParams};
 use std::collections::HashMap;
 
 fn uar(classes: &[String], c: f64) -> f64 {
-    let corpus = read(&shared().join("corpora/emodb"), None).unwrap().with_classes(classes);
+    let corpus = read(&shared().join("corpora/emodb"), None)
+        .unwrap()
+        .with_classes(classes);
     let table = FeatureTable::read_csv(&shared().join("reference/is10/emodb.csv")).unwrap();
     let features: HashMap<String, Vec<f32>> = table.rows.into_iter().collect();
     let (data, left_out) = Data::from_features(&corpus.utterances, &features, classes);
     assert!(left_out.is_empty());
     let sys = StaticSvm {
-        params: SvmParams { c, gamma: Gamma::Scale, eps: 1e-3 },
+        params: SvmParams {
+            c,
+            gamma: Gamma::Scale,
+            eps: 1e-3,
+        },
         grid: false,
     };
     let r = evaluate_loso(&data, &sys, 1).unwrap();
@@ -33,8 +39,16 @@ fn emodb_four_classes_matches_scikit_learn() {
 
 #[test]
 fn emodb_seven_classes_matches_scikit_learn() {
-    let classes: Vec<String> = ["anger", "boredom", "disgust", "fear", "happiness", "sadness", "neutral"]
-        .map(String::from)
-        .to_vec();
+    let classes: Vec<String> = [
+        "anger",
+        "boredom",
+        "disgust",
+        "fear",
+        "happiness",
+        "sadness",
+        "neutral",
+    ]
+    .map(String::from)
+    .to_vec();
     assert!((uar(&classes, 10.0) - 0.757).abs() < 0.01);
 }

@@ -93,7 +93,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     } else {
         extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1))
             .into_iter()
-            .map(|x| x.map(|x| (x.features, Some(x.contours))).map_err(|e| e.to_string()))
+            .map(|x| {
+                x.map(|x| (x.features, Some(x.contours)))
+                    .map_err(|e| e.to_string())
+            })
             .collect()
     };
     bar.finish_and_clear();

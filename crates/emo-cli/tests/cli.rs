@@ -163,7 +163,13 @@ fn killed_store_run_resumes_to_the_same_output() {
     let d = tmp("kill");
     let corpus = shared().join("corpora/emodb/wav");
     let full = d.join("full.csv");
-    let o = bin().arg("extract").arg(&corpus).arg("-o").arg(&full).output().unwrap();
+    let o = bin()
+        .arg("extract")
+        .arg(&corpus)
+        .arg("-o")
+        .arg(&full)
+        .output()
+        .unwrap();
     assert!(o.status.success());
     let store = d.join("store");
     let out = d.join("resumed.csv");
@@ -180,8 +186,13 @@ fn killed_store_run_resumes_to_the_same_output() {
     let count = |store: &Path| {
         std::fs::read_dir(store)
             .map(|rd| {
-                rd.map(|e| std::fs::read_to_string(e.unwrap().path()).unwrap_or_default().lines().count())
-                    .sum::<usize>()
+                rd.map(|e| {
+                    std::fs::read_to_string(e.unwrap().path())
+                        .unwrap_or_default()
+                        .lines()
+                        .count()
+                })
+                .sum::<usize>()
             })
             .unwrap_or(0)
     };
@@ -195,7 +206,10 @@ fn killed_store_run_resumes_to_the_same_output() {
     child.wait().unwrap();
     assert!(!out.exists(), "no output from a killed run");
     let stored = count(&store);
-    assert!(stored > 0 && stored < 535, "killed part-way: {stored} files stored");
+    assert!(
+        stored > 0 && stored < 535,
+        "killed part-way: {stored} files stored"
+    );
     let o = bin()
         .arg("extract")
         .arg(&corpus)
@@ -206,7 +220,10 @@ fn killed_store_run_resumes_to_the_same_output() {
         .output()
         .unwrap();
     assert!(o.status.success());
-    assert_eq!(std::fs::read_to_string(&out).unwrap(), std::fs::read_to_string(&full).unwrap());
+    assert_eq!(
+        std::fs::read_to_string(&out).unwrap(),
+        std::fs::read_to_string(&full).unwrap()
+    );
 }
 
 #[test]
@@ -214,7 +231,14 @@ fn shards_merge_into_the_whole() {
     let d = tmp("shard");
     let audio = fixtures().join("audio");
     let whole = d.join("whole.csv");
-    assert!(bin().arg("extract").arg(&audio).arg("-o").arg(&whole).status().unwrap().success());
+    assert!(bin()
+        .arg("extract")
+        .arg(&audio)
+        .arg("-o")
+        .arg(&whole)
+        .status()
+        .unwrap()
+        .success());
     let mut parts = Vec::new();
     for k in 1..=3 {
         let p = d.join(format!("part{k}.csv"));
@@ -233,7 +257,14 @@ fn shards_merge_into_the_whole() {
         parts.push(p);
     }
     let merged = d.join("merged.csv");
-    assert!(bin().arg("merge").args(&parts).arg("-o").arg(&merged).status().unwrap().success());
+    assert!(bin()
+        .arg("merge")
+        .args(&parts)
+        .arg("-o")
+        .arg(&merged)
+        .status()
+        .unwrap()
+        .success());
     let sorted = |p: &Path| {
         let t = std::fs::read_to_string(p).unwrap();
         let mut l: Vec<String> = t.lines().map(String::from).collect();
@@ -276,14 +307,20 @@ fn evaluate_reports_and_names_what_it_left_out() {
         .unwrap();
     let (out, err) = text(&o);
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
-    assert!(out.contains("left out:") && out.contains("broken.wav"), "{out}");
+    assert!(
+        out.contains("left out:") && out.contains("broken.wav"),
+        "{out}"
+    );
     assert!(out.contains("UAR"));
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&json).unwrap()).unwrap();
     assert_eq!(v["systems"][0]["system"], "static");
     assert_eq!(v["systems"][0]["folds"].as_array().unwrap().len(), 3);
     assert!(v["systems"][0]["uar"].as_f64().is_some());
     assert_eq!(v["left_out"].as_array().unwrap().len(), 1);
-    assert!(std::fs::read_to_string(d.join("cm.svg")).unwrap().contains("<svg"));
+    assert!(std::fs::read_to_string(d.join("cm.svg"))
+        .unwrap()
+        .contains("<svg"));
 }
 
 #[test]

@@ -57,6 +57,9 @@ fn csv_field(s: &str) -> String {
 }
 
 fn split_csv_line(line: &str) -> Vec<String> {
+    if !line.contains('"') {
+        return line.split(',').map(String::from).collect();
+    }
     let mut out = Vec::new();
     let mut cur = String::new();
     let mut quoted = false;
