@@ -125,12 +125,18 @@ pub fn keep_peaks(a: &mut [f64]) {
     if n < 2 {
         return;
     }
-    // Zeroing happens only strictly between two peaks, more than 2 bins from
-    // each, so it never touches a bin a later peak test reads: peaks can be found
-    // and the gaps zeroed in one pass.
+    // Peak flags first (branch-free comparisons), then the zeroing between
+    // consecutive peaks. Zeroing happens only strictly between two peaks, more
+    // than 2 bins from each, so it never touches a bin a peak test reads.
+    let mut peak = vec![false; n];
+    peak[0] = a[0] > a[1];
+    for i in 1..n - 1 {
+        peak[i] = (a[i] > a[i - 1]) & (a[i] >= a[i + 1]);
+    }
+    peak[n - 1] = a[n - 1] > a[n - 2];
     let mut prev: Option<usize> = None;
     let mut count = 0usize;
-    let mut visit = |a: &mut [f64], p: usize| {
+    for (p, _) in peak.iter().enumerate().filter(|(_, &f)| f) {
         if let Some(q) = prev {
             if p >= q + 6 {
                 a[q + 3..=p - 3].fill(0.0);
@@ -138,17 +144,6 @@ pub fn keep_peaks(a: &mut [f64]) {
         }
         prev = Some(p);
         count += 1;
-    };
-    if a[0] > a[1] {
-        visit(a, 0);
-    }
-    for i in 1..n - 1 {
-        if a[i] > a[i - 1] && a[i] >= a[i + 1] {
-            visit(a, i);
-        }
-    }
-    if a[n - 1] > a[n - 2] {
-        visit(a, n - 1);
     }
     if count == 1 {
         for v in a.iter_mut().skip(3) {
@@ -245,32 +240,34 @@ impl SubharmonicSummation {
         let mut idx = vec![0usize; nc];
         let mut score = vec![0.0f32; nc];
         let mut found = 0usize;
+        // the mean of SS, summed in bin order
         let mut mean = f64::from(ss[0]);
-        for i in 1..n - 1 {
-            if ss[i - 1] < ss[i] && ss[i] > ss[i + 1] {
-                if self.opts.greedy {
-                    if let Some(j) = (0..nc).find(|&j| score[j] == 0.0 || score[j] < ss[i]) {
-                        for jj in (j + 1..nc).rev() {
-                            score[jj] = score[jj - 1];
-                            idx[jj] = idx[jj - 1];
-                        }
-                        idx[j] = i;
-                        score[j] = ss[i];
-                        found = (found + 1).min(nc);
-                    }
-                } else if ss[i] > score[0] || score[0] == 0.0 {
-                    for j in (1..nc).rev() {
-                        score[j] = score[j - 1];
-                        idx[j] = idx[j - 1];
-                    }
-                    idx[0] = i;
-                    score[0] = ss[i];
-                    found = (found + 1).min(nc);
-                }
-            }
-            mean += f64::from(ss[i]);
+        for &v in &ss[1..n - 1] {
+            mean += f64::from(v);
         }
         let mean = (mean + f64::from(ss[n - 1])) / n as f64;
+        let is_peak: Vec<bool> = (1..n - 1).map(|i| (ss[i - 1] < ss[i]) & (ss[i] > ss[i + 1])).collect();
+        for i in (1..n - 1).filter(|&i| is_peak[i - 1]) {
+            if self.opts.greedy {
+                if let Some(j) = (0..nc).find(|&j| score[j] == 0.0 || score[j] < ss[i]) {
+                    for jj in (j + 1..nc).rev() {
+                        score[jj] = score[jj - 1];
+                        idx[jj] = idx[jj - 1];
+                    }
+                    idx[j] = i;
+                    score[j] = ss[i];
+                    found = (found + 1).min(nc);
+                }
+            } else if ss[i] > score[0] || score[0] == 0.0 {
+                for j in (1..nc).rev() {
+                    score[j] = score[j - 1];
+                    idx[j] = idx[j - 1];
+                }
+                idx[0] = i;
+                score[0] = ss[i];
+                found = (found + 1).min(nc);
+            }
+        }
 
         let mut f0 = vec![0.0f32; nc];
         let mut voicing = vec![0.0f32; nc];
