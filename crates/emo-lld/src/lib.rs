@@ -150,12 +150,19 @@ pub fn extract(
     }
 
     // 60 ms branch: candidates, smoother (one frame behind), jitter.
-    let best: Vec<(f32, f32)> = (0..n60)
-        .map(|k| {
-            let c = pitch.analyse(g60.frame(samples, k));
-            (c.f0[0], c.voicing[0])
-        })
-        .collect();
+    let mut best: Vec<(f32, f32)> = Vec::with_capacity(n60);
+    let mut k = 0;
+    while k + 4 <= n60 {
+        let f = |i| g60.frame(samples, k + i);
+        for c in pitch.analyse4([f(0), f(1), f(2), f(3)]) {
+            best.push((c.f0[0], c.voicing[0]));
+        }
+        k += 4;
+    }
+    for k in k..n60 {
+        let c = pitch.analyse(g60.frame(samples, k));
+        best.push((c.f0[0], c.voicing[0]));
+    }
     let smoothed = pitch::smooth_pitch(&best, v.voicing_cutoff);
     let f0_final: Vec<f32> = smoothed.iter().map(|s| s.f0_final).collect();
     group1[32] = smoothed.iter().map(|s| s.f0_envelope).collect();

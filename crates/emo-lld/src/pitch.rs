@@ -3,7 +3,7 @@
 
 use crate::settings::Variant;
 use emo_dsp::shs::{
-    LogFrequencySpectrum, LogScaleOptions, PitchCandidates, ShsOptions, SplineWork,
+    LaneScaleWork, LogFrequencySpectrum, LogScaleOptions, PitchCandidates, ShsOptions, SplineWork,
     SubharmonicSummation,
 };
 use emo_dsp::spectrum::Spectrum;
@@ -24,6 +24,9 @@ pub struct PitchAnalyzer {
     scaled: Vec<f32>,
     ss: Vec<f32>,
     work: SplineWork,
+    lane_mags: [Vec<f32>; 4],
+    lane_scaled: [Vec<f32>; 4],
+    lane_work: LaneScaleWork,
 }
 
 impl PitchAnalyzer {
@@ -65,6 +68,9 @@ impl PitchAnalyzer {
             scaled: Vec::new(),
             ss: Vec::new(),
             work: SplineWork::default(),
+            lane_mags: Default::default(),
+            lane_scaled: Default::default(),
+            lane_work: LaneScaleWork::default(),
         }
     }
 
@@ -75,6 +81,24 @@ impl PitchAnalyzer {
         self.scale
             .apply(&self.mag, &mut self.work, &mut self.scaled);
         self.shs.detect(&self.scaled, &mut self.ss)
+    }
+
+    /// Candidates of four frames; the spline runs on the four side by side
+    /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
+    pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {
+        for (l, f) in frames.iter().enumerate() {
+            apply_window(f, &self.window, &mut self.windowed);
+            self.spectrum
+                .magnitude(&self.windowed, &mut self.lane_mags[l]);
+        }
+        let [m0, m1, m2, m3] = &self.lane_mags;
+        self.scale
+            .apply_lanes([m0, m1, m2, m3], &mut self.lane_work, &mut self.lane_scaled);
+        let mut out: [PitchCandidates; 4] = Default::default();
+        for (o, scaled) in out.iter_mut().zip(&self.lane_scaled) {
+            *o = self.shs.detect(scaled, &mut self.ss);
+        }
+        out
     }
 }
 
@@ -159,6 +183,28 @@ pub fn smooth_pitch(best: &[(f32, f32)], voicing_cutoff: f32) -> Vec<SmoothedPit
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn four_at_once_equals_one_by_one() {
+        let g = FrameGeometry::new(0.060, 0.010, 16000);
+        for set in [crate::FeatureSet::Is10, crate::FeatureSet::Is10Compat] {
+            let mut a = PitchAnalyzer::new(g, &Variant::of(set));
+            let frames: Vec<Vec<f32>> = (0..4)
+                .map(|k| {
+                    (0..960)
+                        .map(|n| {
+                            let t = n as f32 / 16000.0;
+                            (2.0 * std::f32::consts::PI * (120.0 + 40.0 * k as f32) * t).sin()
+                                * (1.0 + 0.3 * (t * 7.0).sin())
+                        })
+                        .collect()
+                })
+                .collect();
+            let one: Vec<PitchCandidates> = frames.iter().map(|f| a.analyse(f)).collect();
+            let four = a.analyse4([&frames[0], &frames[1], &frames[2], &frames[3]]);
+            assert_eq!(one, four.to_vec());
+        }
+    }
 
     fn f0s(v: &[SmoothedPitch]) -> Vec<f32> {
         v.iter().map(|s| s.f0_final).collect()
