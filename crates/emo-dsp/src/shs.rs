@@ -80,9 +80,8 @@ impl LogFrequencySpectrum {
         self.n_out == 0
     }
 
-    /// Scales one magnitude spectrum.
-    pub fn apply(&self, mag: &[f32], work: &mut SplineWork, out: &mut Vec<f32>) {
-        let y = &mut work.y;
+    /// The spline's input: magnitudes as f64, peak-enhanced and smoothed as set.
+    fn shape(&self, mag: &[f32], y: &mut Vec<f64>) {
         y.clear();
         y.extend(mag.iter().map(|&v| f64::from(v)));
         if self.opts.enhance_peaks {
@@ -91,11 +90,12 @@ impl LogFrequencySpectrum {
         if self.opts.smooth {
             smooth_121(y);
         }
-        work.out.resize(self.n_out, 0.0);
-        self.spline
-            .eval(y, &mut work.y2, &mut work.u, &mut work.out);
+    }
+
+    /// The spline's output rounded to f32, auditory-weighted as set.
+    fn finish(&self, res: &[f64], out: &mut Vec<f32>) {
         out.clear();
-        out.extend(work.out.iter().map(|&v| v as f32));
+        out.extend(res.iter().map(|&v| v as f32));
         if let Some(w) = &self.weights {
             for (o, &wi) in out.iter_mut().zip(w) {
                 *o = if *o > 0.0 {
@@ -106,9 +106,16 @@ impl LogFrequencySpectrum {
             }
         }
     }
-}
 
-impl LogFrequencySpectrum {
+    /// Scales one magnitude spectrum.
+    pub fn apply(&self, mag: &[f32], work: &mut SplineWork, out: &mut Vec<f32>) {
+        self.shape(mag, &mut work.y);
+        work.out.resize(self.n_out, 0.0);
+        self.spline
+            .eval(&work.y, &mut work.y2, &mut work.u, &mut work.out);
+        self.finish(&work.out, out);
+    }
+
     /// [`LogFrequencySpectrum::apply`] for four spectra at once (bit-identical).
     pub fn apply_lanes(
         &self,
@@ -117,15 +124,7 @@ impl LogFrequencySpectrum {
         outs: &mut [Vec<f32>; LANES],
     ) {
         for (l, mag) in mags.iter().enumerate() {
-            let y = &mut work.y[l];
-            y.clear();
-            y.extend(mag.iter().map(|&v| f64::from(v)));
-            if self.opts.enhance_peaks {
-                keep_peaks(y);
-            }
-            if self.opts.smooth {
-                smooth_121(y);
-            }
+            self.shape(mag, &mut work.y[l]);
             work.out[l].resize(self.n_out, 0.0);
         }
         let [y0, y1, y2, y3] = &work.y;
@@ -133,17 +132,7 @@ impl LogFrequencySpectrum {
         self.spline
             .eval_lanes([y0, y1, y2, y3], &mut work.lanes, [o0, o1, o2, o3]);
         for (out, res) in outs.iter_mut().zip(&work.out) {
-            out.clear();
-            out.extend(res.iter().map(|&v| v as f32));
-            if let Some(w) = &self.weights {
-                for (o, &wi) in out.iter_mut().zip(w) {
-                    *o = if *o > 0.0 {
-                        (f64::from(*o) * wi) as f32
-                    } else {
-                        0.0
-                    };
-                }
-            }
+            self.finish(res, out);
         }
     }
 }

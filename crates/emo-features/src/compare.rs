@@ -255,45 +255,20 @@ pub struct FrameTable {
 impl FrameTable {
     /// Reads a frame-level CSV, naming the file and line of anything malformed.
     pub fn read_csv(path: &std::path::Path) -> Result<Self, crate::table::TableError> {
-        use crate::table::TableError;
-        let text = std::fs::read_to_string(path).map_err(|source| TableError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let parse = |line: usize, reason: String| TableError::Parse {
-            path: path.to_owned(),
-            line,
-            reason,
-        };
-        let mut lines = text.lines();
-        let header = lines
-            .next()
-            .ok_or_else(|| parse(1, "empty file: no header".into()))?;
-        let columns: Vec<String> = header.split(',').skip(1).map(String::from).collect();
-        let mut rows = Vec::new();
-        for (i, line) in lines.enumerate() {
-            if line.trim().is_empty() {
-                continue;
-            }
-            let fields: Vec<&str> = line.split(',').collect();
-            if fields.len() != columns.len() + 1 {
-                return Err(parse(
-                    i + 2,
-                    format!(
-                        "{} fields, the header has {}",
-                        fields.len(),
-                        columns.len() + 1
-                    ),
-                ));
-            }
+        use crate::table::{parse_error, read_csv_cells};
+        let (header, lines) = read_csv_cells(path)?;
+        let columns: Vec<String> = header.into_iter().skip(1).collect();
+        let mut rows = Vec::with_capacity(lines.len());
+        for (lineno, fields) in lines {
             let mut row = Vec::with_capacity(columns.len());
             for (j, f) in fields[1..].iter().enumerate() {
                 row.push(if f.trim().is_empty() {
                     None
                 } else {
                     Some(f.trim().parse::<f32>().map_err(|_| {
-                        parse(
-                            i + 2,
+                        parse_error(
+                            path,
+                            lineno,
                             format!("column '{}': '{}' is not a number", columns[j], f),
                         )
                     })?)

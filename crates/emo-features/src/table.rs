@@ -125,69 +125,83 @@ impl FeatureTable {
 
     /// Reads a CSV whose first column is `name` (openSMILE's reference layout).
     pub fn read_csv(path: &Path) -> Result<Self, TableError> {
-        let file = std::fs::File::open(path).map_err(|source| TableError::Io {
-            path: path.to_owned(),
-            source,
-        })?;
-        let parse = |line: usize, reason: String| TableError::Parse {
-            path: path.to_owned(),
-            line,
-            reason,
-        };
-        let mut lines = BufReader::new(file).lines();
-        let header = match lines.next() {
-            Some(Ok(h)) => h,
-            Some(Err(source)) => {
-                return Err(TableError::Io {
-                    path: path.to_owned(),
-                    source,
-                })
-            }
-            None => return Err(parse(1, "empty file: no header".into())),
-        };
-        let header = split_csv_line(header.trim_end_matches('\r'));
+        let (header, lines) = read_csv_cells(path)?;
         if header.len() < 2 {
-            return Err(parse(1, "the header has fewer than two columns".into()));
+            return Err(parse_error(
+                path,
+                1,
+                "the header has fewer than two columns".into(),
+            ));
         }
         let columns: Vec<String> = header[1..].to_vec();
-        let mut rows = Vec::new();
-        for (i, line) in lines.enumerate() {
-            let lineno = i + 2;
-            let line = line.map_err(|source| TableError::Io {
-                path: path.to_owned(),
-                source,
-            })?;
-            let line = line.trim_end_matches('\r');
-            if line.is_empty() {
-                continue;
-            }
-            let fields = split_csv_line(line);
-            if fields.len() != header.len() {
-                return Err(parse(
-                    lineno,
-                    format!("{} fields, the header has {}", fields.len(), header.len()),
-                ));
-            }
+        let mut rows = Vec::with_capacity(lines.len());
+        for (lineno, fields) in lines {
             let mut values = Vec::with_capacity(columns.len());
             for (j, f) in fields[1..].iter().enumerate() {
                 let v: f32 = f.trim().parse().map_err(|_| {
-                    parse(
+                    parse_error(
+                        path,
                         lineno,
                         format!("column '{}': '{}' is not a number", columns[j], f),
                     )
                 })?;
                 if !v.is_finite() {
-                    return Err(parse(
+                    return Err(parse_error(
+                        path,
                         lineno,
                         format!("column '{}': value {} is not finite", columns[j], f),
                     ));
                 }
                 values.push(v);
             }
-            rows.push((fields[0].clone(), values));
+            let mut fields = fields;
+            rows.push((std::mem::take(&mut fields[0]), values));
         }
         Ok(FeatureTable { columns, rows })
     }
+}
+
+pub(crate) fn parse_error(path: &Path, line: usize, reason: String) -> TableError {
+    TableError::Parse {
+        path: path.to_owned(),
+        line,
+        reason,
+    }
+}
+
+/// The cells of a CSV: its header and its data lines with their line numbers.
+pub(crate) type CsvCells = (Vec<String>, Vec<(usize, Vec<String>)>);
+
+/// The header and the data lines (with their line numbers) of a CSV file, every
+/// line checked to have as many fields as the header; blank lines are skipped.
+pub(crate) fn read_csv_cells(path: &Path) -> Result<CsvCells, TableError> {
+    let io = |source| TableError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut lines = BufReader::new(std::fs::File::open(path).map_err(io)?).lines();
+    let header = match lines.next() {
+        Some(h) => split_csv_line(h.map_err(io)?.trim_end_matches('\r')),
+        None => return Err(parse_error(path, 1, "empty file: no header".into())),
+    };
+    let mut rows = Vec::new();
+    for (i, line) in lines.enumerate() {
+        let line = line.map_err(io)?;
+        let line = line.trim_end_matches('\r');
+        if line.is_empty() {
+            continue;
+        }
+        let fields = split_csv_line(line);
+        if fields.len() != header.len() {
+            return Err(parse_error(
+                path,
+                i + 2,
+                format!("{} fields, the header has {}", fields.len(), header.len()),
+            ));
+        }
+        rows.push((i + 2, fields));
+    }
+    Ok((header, rows))
 }
 
 /// Writes bytes to `path` through a temporary file in the same directory and a rename.
