@@ -135,8 +135,17 @@ pub fn extract(
     let n_spec = n25.min(n60 + 1);
     let (mut spectral, mut pitch) = analyzers(sample_rate, settings, &v, g25, g60);
     let mut group1: Vec<Vec<f32>> = (0..GROUP1).map(|_| Vec::with_capacity(n_spec)).collect();
-    for k in 0..n_spec {
-        let f = spectral.analyse(g25.frame(samples, k));
+    let mut frames = Vec::with_capacity(n_spec);
+    let mut k = 0;
+    while k + 4 <= n_spec {
+        let f = |i| g25.frame(samples, k + i);
+        frames.extend(spectral.analyse4([f(0), f(1), f(2), f(3)]));
+        k += 4;
+    }
+    for k in k..n_spec {
+        frames.push(spectral.analyse(g25.frame(samples, k)));
+    }
+    for f in frames {
         group1[0].push(f.loudness);
         for (i, &m) in f.mfcc.iter().enumerate() {
             group1[1 + i].push(m);

@@ -55,6 +55,8 @@ pub struct SpectralAnalyzer {
     bands26: Vec<f64>,
     bands8: Vec<f64>,
     resampled: Vec<f32>,
+    lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
+    lane_resampled: [Vec<f32>; 4],
 }
 
 impl SpectralAnalyzer {
@@ -89,6 +91,8 @@ impl SpectralAnalyzer {
             bands26: vec![0.0; 26],
             bands8: vec![0.0; N_LOGMEL],
             resampled: Vec::new(),
+            lane_bins: Default::default(),
+            lane_resampled: Default::default(),
         }
     }
 
@@ -137,11 +141,50 @@ impl SpectralAnalyzer {
             *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
         }
         self.resampler.apply(bins, &mut self.resampled);
-        let r = autocorrelation(&self.resampled, LPC_ORDER);
-        let a = lpc_from_autocorrelation(&r, LPC_ORDER);
-        out.lsp.copy_from_slice(&lsp_from_lpc(&a));
+        out.lsp = lsp_of(&self.resampled);
         out
     }
+
+    /// Four frames at once: the LPC resampling reads its tables once for all
+    /// four (results identical to four calls of [`SpectralAnalyzer::analyse`]).
+    pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [SpectralFrame; 4] {
+        let mut out: [SpectralFrame; 4] = Default::default();
+        for (l, frame) in frames.iter().enumerate() {
+            out[l].loudness = self.loudness(frame);
+            preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
+            apply_window(&self.emphasised, &self.window, &mut self.windowed);
+            let bins = self.spectrum.transform(&self.windowed);
+            self.lane_bins[l].clear();
+            self.lane_bins[l].extend_from_slice(bins);
+            self.power.clear();
+            self.power.extend(bins.iter().map(|c| {
+                let m = f64::from((c.re * c.re + c.im * c.im).sqrt() as f32);
+                m * m
+            }));
+            self.mel26.apply(&self.power, &mut self.bands26);
+            self.cepstrum.apply(&self.bands26, &mut out[l].mfcc);
+            self.mel8.apply(&self.power, &mut self.bands8);
+            for (o, &e) in out[l].log_mel.iter_mut().zip(&self.bands8) {
+                *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
+            }
+        }
+        let [b0, b1, b2, b3] = &self.lane_bins;
+        self.resampler
+            .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
+        for (o, r) in out.iter_mut().zip(&self.lane_resampled) {
+            o.lsp = lsp_of(r);
+        }
+        out
+    }
+}
+
+/// LSPs of a frame resampled for LPC analysis.
+fn lsp_of(resampled: &[f32]) -> [f32; LPC_ORDER] {
+    let r = autocorrelation(resampled, LPC_ORDER);
+    let a = lpc_from_autocorrelation(&r, LPC_ORDER);
+    let mut lsp = [0.0; LPC_ORDER];
+    lsp.copy_from_slice(&lsp_from_lpc(&a));
+    lsp
 }
 
 #[cfg(test)]
