@@ -166,10 +166,12 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
     if spec.sample_rate == 0 {
         return Err(invalid("the header declares a sample rate of 0".into()));
     }
-    // hound's length comes from the data chunk's declared size; a truncated file
-    // then ends early, which is reported below rather than trusted.
-    check_length(path, u64::from(reader.duration()), spec.sample_rate, opts)
-        .map_err(WavFailure::Fatal)?;
+    // hound's length comes from the data chunk's declared size, which a damaged
+    // file may overstate: the file's own size bounds what can be there.
+    let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
+    let frame_bytes = u64::from(spec.channels) * u64::from(spec.bits_per_sample).div_ceil(8);
+    let frames = u64::from(reader.duration()).min(file_len / frame_bytes.max(1));
+    check_length(path, frames, spec.sample_rate, opts).map_err(WavFailure::Fatal)?;
     let nch = usize::from(spec.channels);
     let decode_err = |e: hound::Error| {
         WavFailure::Fatal(AudioError::Decode {
@@ -223,7 +225,8 @@ fn read_pcm16<R: std::io::Read>(
     use std::io::Read;
     let declared = u64::from(reader.len()) * 2;
     let nch = u64::from(reader.spec().channels);
-    let mut bytes = Vec::with_capacity(declared.min(1 << 30) as usize);
+    let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
+    let mut bytes = Vec::with_capacity(declared.min(file_len) as usize);
     reader
         .into_inner()
         .take(declared)
@@ -305,9 +308,8 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
             reason: "sample rate is 0".into(),
         });
     }
-    if let Some(frames) = params.n_frames {
-        check_length(path, frames, rate, opts)?;
-    }
+    // The stream's declared length may be wrong (damaged headers); the limit is
+    // enforced on what is actually decoded, below.
     let mut decoder = symphonia::default::get_codecs()
         .make(&params, &DecoderOptions::default())
         .map_err(|e| AudioError::Unsupported {
