@@ -65,6 +65,48 @@ row "emo-pipe IS10, C=1" own7-c1 $EMODB --c 1 --classes $SEVEN
 row "emo-pipe IS10, C=10" own7-c10 $EMODB --c 10 --classes $SEVEN
 echo
 echo "scikit-learn, reference features, C=10: 0.757 (\`../shared/README.md\`)."
+cat <<'CROSS'
+
+## Across corpora (4 classes)
+
+UAR in %, train → test. `minmax` is the paper's normalisation; `speaker` standardises
+each speaker's features over that speaker's own clips (test speakers included: it needs
+several clips per speaker, no labels), then min-max. Each cell's command is
+`emo-pipe evaluate --train A --test B --norm N --c C` (or `emo-pipe evaluate A --norm N --c C`
+for leave one speaker out), with `--features ../shared/reference/is10/{emodb,ravdess}.csv`
+for the openSMILE rows. scikit-learn's figures on openSMILE's features are from
+`../shared/README.md`.
+
+| setup | features | minmax C=1 | minmax C=10 | speaker C=1 | speaker C=10 |
+|---|---|---|---|---|---|
+CROSS
+RAV=$SHARED/corpora/ravdess
+REFS="--features $SHARED/reference/is10/emodb.csv --features $SHARED/reference/is10/ravdess.csv"
+cell() { # json name, args...
+  local name=$1; shift
+  $BIN evaluate "$@" --json $W/$name.json --store target/store >/dev/null 2>&1 || true
+  python3 -c "import json,sys; print(f\"{100*json.load(open(sys.argv[1]))['systems'][0]['uar']:.1f}\")" $W/$name.json
+}
+for setup in "EmoDB → RAVDESS|--train $EMODB --test $RAV" "RAVDESS → EmoDB|--train $RAV --test $EMODB" "RAVDESS, leave one speaker out|$RAV" "EmoDB, leave one speaker out|$EMODB"; do
+  label=${setup%%|*}; args=${setup#*|}
+  for feats in ref own; do
+    extra=""; fname="emo-pipe IS10"
+    if [ $feats = ref ]; then extra=$REFS; fname="openSMILE IS10"; fi
+    line="| $label | $fname"
+    for norm in minmax speaker; do
+      for c in 1 10; do
+        line="$line | $(cell x-$feats-$norm-$c $args $extra --norm $norm --c $c)"
+      done
+    done
+    echo "$line |"
+  done
+done
+cat <<'SK'
+| EmoDB → RAVDESS | scikit-learn, openSMILE IS10 | 28.9 | 33.1 | 54.4 | 55.2 |
+| RAVDESS → EmoDB | scikit-learn, openSMILE IS10 | 25.0 | 25.0 | 53.3 | 52.5 |
+| RAVDESS, leave one speaker out | scikit-learn, openSMILE IS10 | 57.0 | 64.6 | 72.4 | 73.4 |
+| EmoDB, leave one speaker out | scikit-learn, openSMILE IS10 | 84.0 | 83.3 | 87.5 | 90.3 |
+SK
 echo
 echo "### Per class and confusion: emo-pipe IS10, 4 classes, C=1"
 echo

@@ -23,6 +23,8 @@ pub struct Data {
     pub genders: Vec<Gender>,
     pub names: Vec<String>,
     pub classes: Vec<String>,
+    /// The corpus of each row.
+    pub corpora: Vec<String>,
 }
 
 impl Data {
@@ -37,6 +39,7 @@ impl Data {
         let mut rows = Vec::new();
         let mut left_out = Vec::new();
         let (mut y, mut speakers, mut genders, mut names) = (vec![], vec![], vec![], vec![]);
+        let mut corpora = vec![];
         for u in utts {
             let Some(ci) = classes.iter().position(|c| c == &u.label) else {
                 continue;
@@ -53,6 +56,7 @@ impl Data {
             speakers.push(u.speaker.clone());
             genders.push(u.gender);
             names.push(u.name.clone());
+            corpora.push(u.corpus.clone());
         }
         let d = rows.first().map_or(0, |r| r.len());
         let mut x = Array2::<f64>::zeros((rows.len(), d));
@@ -69,6 +73,7 @@ impl Data {
                 genders,
                 names,
                 classes: classes.to_vec(),
+                corpora,
             },
             left_out,
         )
@@ -83,6 +88,44 @@ impl Data {
             genders: idx.iter().map(|&i| self.genders[i]).collect(),
             names: idx.iter().map(|&i| self.names[i].clone()).collect(),
             classes: self.classes.clone(),
+            corpora: idx.iter().map(|&i| self.corpora[i].clone()).collect(),
+        }
+    }
+
+    /// Standardises each feature within groups of rows (z-score with the
+    /// group's own mean and population standard deviation; a feature constant
+    /// within a group becomes 0). Unsupervised: uses no labels.
+    pub fn standardised_by(&self, group: &[String]) -> Data {
+        let mut out = self.clone();
+        let mut groups: Vec<&String> = group.iter().collect();
+        groups.sort();
+        groups.dedup();
+        for g in groups {
+            let rows: Vec<usize> = (0..group.len()).filter(|&i| &group[i] == g).collect();
+            let sub = self.x.select(Axis(0), &rows);
+            let mean = sub
+                .mean_axis(Axis(0))
+                .unwrap_or_else(|| ndarray::Array1::zeros(self.x.ncols()));
+            let std = sub.std_axis(Axis(0), 0.0);
+            for &r in &rows {
+                for (j, v) in out.x.row_mut(r).iter_mut().enumerate() {
+                    *v = if std[j] > 0.0 {
+                        (*v - mean[j]) / std[j]
+                    } else {
+                        0.0
+                    };
+                }
+            }
+        }
+        out
+    }
+
+    /// The data after a normalisation step that precedes the per-fold min-max.
+    pub fn normalised(&self, norm: Norm) -> Data {
+        match norm {
+            Norm::MinMax => self.clone(),
+            Norm::Speaker => self.standardised_by(&self.speakers),
+            Norm::Corpus => self.standardised_by(&self.corpora),
         }
     }
 
@@ -107,6 +150,32 @@ impl Data {
     }
 }
 
+/// Normalisation before the min-max that every system fits on its training data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Norm {
+    /// Min-max only (the paper's).
+    MinMax,
+    /// Each speaker's features standardised over that speaker's own clips, then min-max.
+    Speaker,
+    /// Each corpus's features standardised over the corpus, then min-max.
+    Corpus,
+}
+
+impl std::str::FromStr for Norm {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "minmax" => Ok(Norm::MinMax),
+            "speaker" => Ok(Norm::Speaker),
+            "corpus" => Ok(Norm::Corpus),
+            other => Err(format!(
+                "unknown normalisation '{other}' (expected minmax, speaker or corpus)"
+            )),
+        }
+    }
+}
+
 /// Why an evaluation failed.
 #[derive(Debug, thiserror::Error)]
 pub enum EvalError {
@@ -123,6 +192,39 @@ pub trait System: Sync {
     fn name(&self) -> String;
     /// Trains on `train` and predicts class indices for `test`'s rows.
     fn fit_predict(&self, train: &Data, test: &Data, seed: u64) -> Result<Vec<usize>, EvalError>;
+}
+
+/// Trains on the rows of the `train` corpora, tests on those of `test`: one
+/// fold, named after the test corpus.
+pub fn evaluate_cross(
+    data: &Data,
+    train: &[String],
+    test: &str,
+    system: &dyn System,
+    seed: u64,
+) -> Result<Report, EvalError> {
+    let tr: Vec<usize> = (0..data.y.len())
+        .filter(|&i| train.contains(&data.corpora[i]))
+        .collect();
+    let te: Vec<usize> = (0..data.y.len())
+        .filter(|&i| data.corpora[i] == test)
+        .collect();
+    if tr.is_empty() || te.is_empty() {
+        return Err(EvalError::Data(format!(
+            "no rows to train on ({}) or to test on ({test})",
+            train.join("+")
+        )));
+    }
+    let truth: Vec<usize> = te.iter().map(|&i| data.y[i]).collect();
+    let pred = system.fit_predict(&data.subset(&tr), &data.subset(&te), seed)?;
+    let fold = FoldReport::new(test, &truth, &pred, data.classes.len());
+    Ok(Report::new(
+        &system.name(),
+        &data.classes,
+        &truth,
+        &pred,
+        vec![fold],
+    ))
 }
 
 /// Runs `system` on every leave-one-speaker-out fold (folds in parallel).
