@@ -6,7 +6,7 @@ use emo_dsp::shs::{
     LaneScaleWork, LogFrequencySpectrum, LogScaleOptions, PitchCandidates, ShsOptions, SplineWork,
     SubharmonicSummation,
 };
-use emo_dsp::spectrum::Spectrum;
+use emo_dsp::spectrum::MagnitudeSpectrum;
 use emo_dsp::window::{apply_window, gaussian};
 use emo_dsp::FrameGeometry;
 
@@ -16,7 +16,7 @@ const FRAME_SEC: f64 = 0.060;
 #[derive(Clone)]
 pub struct PitchAnalyzer {
     window: Vec<f64>,
-    spectrum: Spectrum,
+    spectrum: MagnitudeSpectrum,
     scale: LogFrequencySpectrum,
     shs: SubharmonicSummation,
     windowed: Vec<f32>,
@@ -60,7 +60,7 @@ impl PitchAnalyzer {
         );
         PitchAnalyzer {
             window: gaussian(n, 0.25),
-            spectrum: Spectrum::new(k, n, v.symmetric_padding),
+            spectrum: MagnitudeSpectrum::new(k, n, v.symmetric_padding),
             scale,
             shs,
             windowed: vec![0.0; n],
