@@ -10,6 +10,11 @@ use emo_functionals::{is10_functionals, onsets, pitch_group_names, NAMES};
 use emo_lld::{contour_name, lld_base_names, Contours, FeatureSet, Settings, GROUP1};
 use std::path::{Path, PathBuf};
 
+/// Revision of the numbers emo-pipe computes: bump it with every change that
+/// alters any feature value, so feature stores recompute instead of reusing
+/// values from older code.
+pub const FEATURE_REVISION: u32 = 2;
+
 /// Number of IS10 features.
 pub const N_FEATURES: usize = 1582;
 

@@ -66,8 +66,8 @@ pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> Strin
     let q = &settings.quirks;
     let flag = |on: bool| if on { "opensmile3" } else { "fixed" };
     format!(
-        "v{}-{}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
-        env!("CARGO_PKG_VERSION"),
+        "r{}-{}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
+        emo_features::FEATURE_REVISION,
         settings.feature_set,
         q.loudness,
         flag(q.growing_pitch_delta_norm),
