@@ -4,88 +4,30 @@ use realfft::num_complex::Complex;
 use realfft::{RealFftPlanner, RealToComplex};
 use std::sync::Arc;
 
-/// A reusable forward real FFT of length K for frames of N ≤ K samples.
+/// A reusable forward real FFT of length K for frames of N ≤ K samples, in
+/// double (`Spectrum`) or single precision (`MagnitudeSpectrum`, as openSMILE's
+/// own FFT: twice as fast where only magnitudes are needed).
 #[derive(Clone)]
-pub struct Spectrum {
-    fft: Arc<dyn RealToComplex<f64>>,
-    input: Vec<f64>,
-    output: Vec<Complex<f64>>,
-    scratch: Vec<Complex<f64>>,
+pub struct RealSpectrum<T: realfft::FftNum> {
+    fft: Arc<dyn RealToComplex<T>>,
+    input: Vec<T>,
+    output: Vec<Complex<T>>,
+    scratch: Vec<Complex<T>>,
     offset: usize,
 }
 
-impl Spectrum {
+/// Double-precision spectrum (complex bins and magnitudes).
+pub type Spectrum = RealSpectrum<f64>;
+/// Single-precision spectrum, used for magnitudes.
+pub type MagnitudeSpectrum = RealSpectrum<f32>;
+
+impl<T: realfft::FftNum + From<f32> + Into<f64>> RealSpectrum<T> {
     /// `symmetric_padding`: place the frame in the middle of the buffer
     /// (`floor((K−N)/2)` zeros first) instead of at its start. The magnitude does not
     /// depend on it; the phase does.
     pub fn new(fft_len: usize, frame_len: usize, symmetric_padding: bool) -> Self {
-        let mut planner = RealFftPlanner::<f64>::new();
-        let fft = planner.plan_fft_forward(fft_len);
-        let input = fft.make_input_vec();
-        let output = fft.make_output_vec();
-        let scratch = fft.make_scratch_vec();
-        let offset = if symmetric_padding {
-            (fft_len - frame_len.min(fft_len)) / 2
-        } else {
-            0
-        };
-        Spectrum {
-            fft,
-            input,
-            output,
-            scratch,
-            offset,
-        }
-    }
-
-    /// Number of bins K/2+1.
-    pub fn bins(&self) -> usize {
-        self.output.len()
-    }
-
-    /// Transforms a frame; returns bins 0..=K/2 (unnormalised, `X[k] = Σ x[n]e^{−2πikn/K}`).
-    pub fn transform(&mut self, frame: &[f32]) -> &[Complex<f64>] {
-        let end = self.offset + frame.len().min(self.input.len() - self.offset);
-        self.input[..self.offset].fill(0.0);
-        self.input[end..].fill(0.0);
-        for (dst, &x) in self.input[self.offset..end].iter_mut().zip(frame) {
-            *dst = f64::from(x);
-        }
-        // Lengths are fixed at construction, so the transform cannot fail.
-        let _ = self
-            .fft
-            .process_with_scratch(&mut self.input, &mut self.output, &mut self.scratch);
-        &self.output
-    }
-
-    /// Magnitudes `|X[k]|`, k = 0..=K/2, rounded to `f32`.
-    pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
-        let bins = self.transform(frame);
-        out.clear();
-        out.extend(
-            bins.iter()
-                .map(|c| (c.re * c.re + c.im * c.im).sqrt() as f32),
-        );
-    }
-}
-
-/// Magnitudes only, from a single-precision FFT (as openSMILE's own FFT is):
-/// twice as fast where the phase is not needed.
-#[derive(Clone)]
-pub struct MagnitudeSpectrum {
-    fft: Arc<dyn RealToComplex<f32>>,
-    input: Vec<f32>,
-    output: Vec<Complex<f32>>,
-    scratch: Vec<Complex<f32>>,
-    offset: usize,
-}
-
-impl MagnitudeSpectrum {
-    /// See [`Spectrum::new`].
-    pub fn new(fft_len: usize, frame_len: usize, symmetric_padding: bool) -> Self {
-        let mut planner = RealFftPlanner::<f32>::new();
-        let fft = planner.plan_fft_forward(fft_len);
-        MagnitudeSpectrum {
+        let fft = RealFftPlanner::<T>::new().plan_fft_forward(fft_len);
+        RealSpectrum {
             input: fft.make_input_vec(),
             output: fft.make_output_vec(),
             scratch: fft.make_scratch_vec(),
@@ -98,19 +40,33 @@ impl MagnitudeSpectrum {
         }
     }
 
-    /// Magnitudes `|X[k]|`, k = 0..=K/2.
-    pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
+    /// Number of bins K/2+1.
+    pub fn bins(&self) -> usize {
+        self.output.len()
+    }
+
+    /// Transforms a frame; returns bins 0..=K/2 (unnormalised, `X[k] = Σ x[n]e^{−2πikn/K}`).
+    pub fn transform(&mut self, frame: &[f32]) -> &[Complex<T>] {
         let end = self.offset + frame.len().min(self.input.len() - self.offset);
-        self.input[..self.offset].fill(0.0);
-        self.input[end..].fill(0.0);
-        self.input[self.offset..end].copy_from_slice(&frame[..end - self.offset]);
+        let zero = T::from(0.0);
+        self.input[..self.offset].fill(zero);
+        self.input[end..].fill(zero);
+        for (dst, &x) in self.input[self.offset..end].iter_mut().zip(frame) {
+            *dst = T::from(x);
+        }
         // Lengths are fixed at construction, so the transform cannot fail.
         let _ = self
             .fft
             .process_with_scratch(&mut self.input, &mut self.output, &mut self.scratch);
+        &self.output
+    }
+
+    /// Magnitudes `|X[k]|`, k = 0..=K/2 (computed in double), rounded to `f32`.
+    pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
+        let bins = self.transform(frame);
         out.clear();
-        out.extend(self.output.iter().map(|c| {
-            let (re, im) = (f64::from(c.re), f64::from(c.im));
+        out.extend(bins.iter().map(|c| {
+            let (re, im): (f64, f64) = (c.re.into(), c.im.into());
             (re * re + im * im).sqrt() as f32
         }));
     }

@@ -27,8 +27,14 @@ where
             })
             .collect()
     };
+    in_pool(threads, run)
+}
+
+/// Runs `work` on a pool of `threads` workers (0: all cores); if no pool can
+/// be built, on the current (global) one.
+pub fn in_pool<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
     match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-        Ok(pool) => pool.install(run),
-        Err(_) => run(),
+        Ok(pool) => pool.install(work),
+        Err(_) => work(),
     }
 }

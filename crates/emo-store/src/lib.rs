@@ -210,10 +210,7 @@ impl Store {
                 })
                 .collect()
         };
-        match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(pool) => pool.install(run),
-            Err(_) => run(),
-        }
+        emo_features::batch::in_pool(threads, run)
     }
 }
 
