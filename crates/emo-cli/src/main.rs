@@ -10,11 +10,14 @@ macro_rules! out {
     }};
 }
 
+mod classify;
 mod compare;
+mod data;
 mod evaluate;
 mod extract;
 mod merge;
 mod progress;
+mod train;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -35,12 +38,21 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Classify the emotion of audio clips (with the built-in model unless --model is given).
+    Classify(classify::Args),
+    /// Print a model's description (the built-in one unless a file is given).
+    Model {
+        /// Model file.
+        file: Option<std::path::PathBuf>,
+    },
     /// Extract the 1582 IS10 features of audio files or directories.
     Extract(extract::Args),
     /// Compare a feature table with a reference (e.g. openSMILE's) feature by feature.
     Compare(compare::Args),
     /// Leave-one-speaker-out evaluation of a system on a corpus.
     Evaluate(evaluate::Args),
+    /// Train a model file on corpora (all their speakers).
+    Train(train::Args),
     /// Join feature tables (e.g. the shards of a cluster job array).
     Merge(merge::Args),
 }
@@ -48,10 +60,13 @@ enum Command {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
+        Command::Classify(a) => classify::run(a),
+        Command::Model { file } => classify::describe(file.as_deref()),
         Command::Extract(a) => extract::run(a),
         Command::Compare(a) => compare::run(a),
         Command::Evaluate(a) => evaluate::run(a),
         Command::Merge(a) => merge::run(a),
+        Command::Train(a) => train::run(a),
     };
     match result {
         Ok(code) => code,

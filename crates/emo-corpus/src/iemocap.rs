@@ -28,6 +28,11 @@ fn emotion(code: &str) -> Option<&'static str> {
 }
 
 /// (session, gender) of an utterance id like `Ses01F_impro01_M003`.
+/// A single IEMOCAP session folder.
+pub fn is_session(path: &Path) -> bool {
+    path.join("sentences").join("wav").is_dir() && path.join("dialog").is_dir()
+}
+
 fn speaker_of(id: &str) -> Option<(String, Gender)> {
     let session = id.get(..5).filter(|s| s.starts_with("Ses"))?;
     let turn = id.rsplit('_').next()?;
@@ -39,21 +44,26 @@ fn speaker_of(id: &str) -> Option<(String, Gender)> {
     Some((session.to_string(), gender))
 }
 
-/// Reads the IEMOCAP release root (the folder holding `Session1`..`Session5`).
+/// Reads the IEMOCAP release root (the folder holding `Session1`..`Session5`)
+/// or one session folder (holding `sentences` and `dialog`).
 pub fn read_iemocap(root: &Path) -> Result<Corpus, CorpusError> {
     let mut c = Corpus::default();
-    let sessions: Vec<String> = list_dir(root)?
-        .into_iter()
-        .filter(|n| n.starts_with("Session"))
-        .collect();
+    let sessions: Vec<std::path::PathBuf> = if is_session(root) {
+        vec![root.to_owned()]
+    } else {
+        list_dir(root)?
+            .into_iter()
+            .filter(|n| n.starts_with("Session"))
+            .map(|n| root.join(n))
+            .collect()
+    };
     if sessions.is_empty() {
         return Err(CorpusError::Layout {
             path: root.to_owned(),
             reason: "no Session folders".into(),
         });
     }
-    for s in sessions {
-        let sdir = root.join(&s);
+    for sdir in sessions {
         let evaldir = sdir.join("dialog").join("EmoEvaluation");
         let mut labels: HashMap<String, String> = HashMap::new();
         let eval_files = match list_dir(&evaldir) {

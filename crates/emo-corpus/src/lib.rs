@@ -12,7 +12,7 @@ mod ravdess;
 
 pub use emodb::read_emodb;
 pub use iemocap::read_iemocap;
-pub use manifest::read_manifest;
+pub use manifest::{read_manifest, read_speaker_list};
 pub use ravdess::read_ravdess;
 
 use std::path::{Path, PathBuf};
@@ -174,9 +174,10 @@ pub fn detect(path: &Path) -> Result<Format, CorpusError> {
         };
     }
     let names = list_dir(path)?;
-    if names
-        .iter()
-        .any(|n| n.starts_with("Session") && path.join(n).join("sentences").is_dir())
+    if iemocap::is_session(path)
+        || names
+            .iter()
+            .any(|n| n.starts_with("Session") && path.join(n).join("sentences").is_dir())
     {
         return Ok(Format::Iemocap);
     }

@@ -12,7 +12,7 @@ use ndarray::{Array2, Axis};
 use rayon::prelude::*;
 use std::collections::HashMap;
 
-pub use metrics::{FoldReport, Metrics, Report};
+pub use metrics::{mean_sd, seed_tables, FoldReport, Metrics, Report};
 
 /// Labelled feature rows.
 #[derive(Debug, Clone)]
@@ -97,26 +97,7 @@ impl Data {
     /// within a group becomes 0). Unsupervised: uses no labels.
     pub fn standardised_by(&self, group: &[String]) -> Data {
         let mut out = self.clone();
-        let mut groups: Vec<&String> = group.iter().collect();
-        groups.sort();
-        groups.dedup();
-        for g in groups {
-            let rows: Vec<usize> = (0..group.len()).filter(|&i| &group[i] == g).collect();
-            let sub = self.x.select(Axis(0), &rows);
-            let mean = sub
-                .mean_axis(Axis(0))
-                .unwrap_or_else(|| ndarray::Array1::zeros(self.x.ncols()));
-            let std = sub.std_axis(Axis(0), 0.0);
-            for &r in &rows {
-                for (j, v) in out.x.row_mut(r).iter_mut().enumerate() {
-                    *v = if std[j] > 0.0 {
-                        (*v - mean[j]) / std[j]
-                    } else {
-                        0.0
-                    };
-                }
-            }
-        }
+        emo_norm::standardise_groups(&mut out.x, group);
         out
     }
 
@@ -151,7 +132,7 @@ impl Data {
 }
 
 /// Normalisation before the min-max that every system fits on its training data.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Norm {
     /// Min-max only (the paper's).
@@ -192,6 +173,10 @@ pub trait System: Sync {
     fn name(&self) -> String;
     /// Trains on `train` and predicts class indices for `test`'s rows.
     fn fit_predict(&self, train: &Data, test: &Data, seed: u64) -> Result<Vec<usize>, EvalError>;
+    /// The concrete system, for reports that need more than predictions.
+    fn as_any(&self) -> Option<&dyn std::any::Any> {
+        None
+    }
 }
 
 /// Trains on the rows of the `train` corpora, tests on those of `test`: one

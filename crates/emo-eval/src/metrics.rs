@@ -166,3 +166,62 @@ mod tests {
         assert_eq!(m.confusion[1], vec![1, 1, 0]);
     }
 }
+
+/// Mean and population standard deviation.
+pub fn mean_sd(v: &[f64]) -> (f64, f64) {
+    let n = v.len().max(1) as f64;
+    let m = v.iter().sum::<f64>() / n;
+    let var = v.iter().map(|x| (x - m).powi(2)).sum::<f64>() / n;
+    (m, var.sqrt())
+}
+
+/// The paper's Tables 2 and 3 from several runs (seeds) of several systems:
+/// UAR and per-class recall in %, mean ± standard deviation over the runs.
+pub fn seed_tables(runs: &[(String, Vec<Report>)]) -> String {
+    let Some(classes) = runs.iter().flat_map(|(_, r)| r.first()).map(|r| r.classes.clone()).next() else {
+        return String::new();
+    };
+    let pm = |v: &[f64]| {
+        let (m, s) = mean_sd(v);
+        format!("{:5.1} ± {:3.1}", 100.0 * m, 100.0 * s)
+    };
+    let mut out = String::from("| system | UAR % | WA % | runs |\n|---|---|---|---|\n");
+    for (name, reports) in runs {
+        let uar: Vec<f64> = reports.iter().map(|r| r.metrics.uar).collect();
+        let war: Vec<f64> = reports.iter().map(|r| r.metrics.war).collect();
+        out += &format!("| {name} | {} | {} | {} |\n", pm(&uar), pm(&war), reports.len());
+    }
+    out += &format!("\n| system | {} |\n|---|{}\n", classes.join(" | "), "---|".repeat(classes.len()));
+    for (name, reports) in runs {
+        let cells: Vec<String> = (0..classes.len())
+            .map(|c| {
+                let v: Vec<f64> = reports.iter().filter_map(|r| r.metrics.recall[c]).collect();
+                pm(&v)
+            })
+            .collect();
+        out += &format!("| {name} | {} |\n", cells.join(" | "));
+    }
+    out
+}
+
+#[cfg(test)]
+mod seed_table_tests {
+    use super::*;
+
+    #[test]
+    fn mean_and_sd_of_hand_worked_case() {
+        let (m, s) = mean_sd(&[0.5, 0.7]);
+        assert!((m - 0.6).abs() < 1e-12 && (s - 0.1).abs() < 1e-12);
+    }
+
+    #[test]
+    fn tables_show_mean_and_spread() {
+        let classes = vec!["a".to_string(), "b".to_string()];
+        let r1 = Report::new("x", &classes, &[0, 1, 1, 0], &[0, 1, 0, 0], vec![]);
+        let r2 = Report::new("x", &classes, &[0, 1, 1, 0], &[0, 1, 1, 0], vec![]);
+        let t = seed_tables(&[("x".into(), vec![r1, r2])]);
+        // UAR 0.75 and 1.0 -> 87.5 ± 12.5; recall b 0.5 and 1.0 -> 75.0 ± 25.0
+        assert!(t.contains("|  87.5 ± 12.5 |"), "{t}");
+        assert!(t.contains("|  75.0 ± 25.0 |"), "{t}");
+    }
+}

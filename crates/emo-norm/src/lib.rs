@@ -33,6 +33,30 @@ impl MinMax {
     }
 }
 
+/// Standardises each feature within groups of rows (z-score with the group's
+/// own mean and population standard deviation; a feature constant within a
+/// group becomes 0): per-speaker or per-corpus normalisation. Unsupervised.
+pub fn standardise_groups<G: PartialEq>(x: &mut Array2<f64>, groups: &[G]) {
+    let mut seen: Vec<&G> = Vec::new();
+    for g in groups {
+        if seen.contains(&g) {
+            continue;
+        }
+        seen.push(g);
+        let rows: Vec<usize> = (0..groups.len()).filter(|&i| &groups[i] == g).collect();
+        let sub = x.select(Axis(0), &rows);
+        let mean = sub
+            .mean_axis(Axis(0))
+            .unwrap_or_else(|| Array1::zeros(x.ncols()));
+        let std = sub.std_axis(Axis(0), 0.0);
+        for &r in &rows {
+            for (j, v) in x.row_mut(r).iter_mut().enumerate() {
+                *v = if std[j] > 0.0 { (*v - mean[j]) / std[j] } else { 0.0 };
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -46,5 +70,12 @@ mod tests {
         assert_eq!(t, array![[0.0, 0.0, 0.0], [1.0, 1.0, 0.0], [0.5, 0.5, 0.0]]);
         let test = m.transform(array![[20.0, 4.0, 3.0]].view());
         assert_eq!(test, array![[2.0, -0.5, 0.0]]);
+    }
+
+    #[test]
+    fn standardises_within_each_group() {
+        let mut x = array![[1.0, 5.0], [3.0, 5.0], [10.0, 0.0], [20.0, 4.0]];
+        standardise_groups(&mut x, &["a", "a", "b", "b"]);
+        assert_eq!(x, array![[-1.0, 0.0], [1.0, 0.0], [-1.0, -1.0], [1.0, 1.0]]);
     }
 }

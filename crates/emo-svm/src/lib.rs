@@ -12,6 +12,8 @@
 //! `L` with `L·Lᵀ = K` (a Cholesky factor) and a linear kernel, which is the
 //! same optimisation problem at a fraction of linfa's own kernel cost.
 
+pub mod probability;
+
 use linfa::prelude::*;
 use linfa_svm::Svm;
 use ndarray::{Array1, Array2, ArrayView1, ArrayView2, Axis};
@@ -98,6 +100,9 @@ pub struct SvmModel {
     pub n_classes: usize,
     pub gamma: f64,
     pub machines: Vec<BinarySvm>,
+    /// Platt sigmoids of the machines, once [`SvmModel::calibrate`] has run.
+    #[serde(default)]
+    pub platt: Vec<probability::Platt>,
 }
 
 /// γ for `'scale'`.
@@ -173,6 +178,30 @@ fn cholesky(k: &Array2<f64>) -> Array2<f64> {
     l.slice(ndarray::s![.., ..rank.max(1)]).to_owned()
 }
 
+/// Trains one binary machine on the `rows` of a precomputed kernel matrix;
+/// returns the signed coefficients (0 for non-support vectors) and `rho`.
+pub(crate) fn solve_pair(
+    kernel: &Array2<f64>,
+    rows: &[usize],
+    targets: &[bool],
+    p: &SvmParams,
+) -> Result<(Vec<f64>, f64), SvmError> {
+    let k = kernel.select(Axis(0), rows).select(Axis(1), rows);
+    let factor = cholesky(&k);
+    let ds = Dataset::new(factor, targets.iter().copied().collect::<Array1<bool>>());
+    let svm = Svm::<f64, bool>::params()
+        .pos_neg_weights(p.c, p.c)
+        .linear_kernel()
+        .eps(p.eps)
+        .fit(&ds)
+        .map_err(|e| SvmError::Solver(e.to_string()))?;
+    let thresh = 100.0 * f64::EPSILON;
+    let alpha = (0..rows.len())
+        .map(|r| if svm.alpha[r].abs() > thresh { svm.alpha[r] } else { 0.0 })
+        .collect();
+    Ok((alpha, svm.rho))
+}
+
 impl SvmModel {
     /// Trains on rows `x` with class indices `y` (0..n_classes).
     pub fn fit(
@@ -200,28 +229,17 @@ impl SvmModel {
         for (i, &a) in present.iter().enumerate() {
             for &b in &present[i + 1..] {
                 let rows: Vec<usize> = (0..y.len()).filter(|&r| y[r] == a || y[r] == b).collect();
-                let k = kernel.select(Axis(0), &rows).select(Axis(1), &rows);
-                let factor = cholesky(&k);
-                let targets: Array1<bool> = rows.iter().map(|&r| y[r] == a).collect();
-                let ds = Dataset::new(factor, targets);
-                let svm = Svm::<f64, bool>::params()
-                    .pos_neg_weights(p.c, p.c)
-                    .linear_kernel()
-                    .eps(p.eps)
-                    .fit(&ds)
-                    .map_err(|e| SvmError::Solver(e.to_string()))?;
+                let targets: Vec<bool> = rows.iter().map(|&r| y[r] == a).collect();
+                let (alpha, rho) = solve_pair(&kernel, &rows, &targets, p)?;
                 // Keep the support vectors (alpha ≠ 0), as linfa's own predictor does.
-                let thresh = 100.0 * f64::EPSILON;
-                let keep: Vec<usize> = (0..rows.len())
-                    .filter(|&r| svm.alpha[r].abs() > thresh)
-                    .collect();
+                let keep: Vec<usize> = (0..rows.len()).filter(|&r| alpha[r] != 0.0).collect();
                 let sv_rows: Vec<usize> = keep.iter().map(|&r| rows[r]).collect();
                 machines.push(BinarySvm {
                     a,
                     b,
                     support: x.select(Axis(0), &sv_rows),
-                    coef: keep.iter().map(|&r| svm.alpha[r]).collect(),
-                    rho: svm.rho,
+                    coef: keep.iter().map(|&r| alpha[r]).collect(),
+                    rho,
                 });
             }
         }
@@ -229,6 +247,7 @@ impl SvmModel {
             n_classes,
             gamma,
             machines,
+            platt: Vec::new(),
         })
     }
 

@@ -1,0 +1,213 @@
+use anyhow::Result;
+use emo_eval::{Norm, Report};
+use emo_features::batch::extract_batch;
+use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
+use emo_model::{Model, Route};
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+/// The default model, trained by `scripts/default_model.sh` (see README).
+static DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.safetensors");
+
+/// Arguments of `emo-pipe classify`.
+#[derive(clap::Args)]
+pub struct Args {
+    /// Audio files or directories. A corpus directory (an IEMOCAP session or
+    /// release, EmoDB, RAVDESS) is read as a corpus: its speakers are used for
+    /// speaker normalisation and, where labels exist, UAR and a confusion
+    /// matrix are printed.
+    #[arg(required = true)]
+    inputs: Vec<PathBuf>,
+    /// Model file (default: the model built into emo-pipe; see `--about-model`).
+    #[arg(long)]
+    model: Option<PathBuf>,
+    /// One JSON object per clip instead of text.
+    #[arg(long)]
+    json: bool,
+    /// CSV with columns path,speaker: the speaker of each clip (for
+    /// speaker-normalised models).
+    #[arg(long)]
+    manifest: Option<PathBuf>,
+    /// Each clip's speaker is the name of the directory it is in.
+    #[arg(long)]
+    speaker_dirs: bool,
+    /// Worker threads (default: all cores).
+    #[arg(short = 'j', long, default_value_t = 0)]
+    jobs: usize,
+    /// Refuse recordings longer than this (seconds).
+    #[arg(long, default_value_t = 4.0 * 3600.0)]
+    max_duration: f64,
+}
+
+/// Prints the model's description (no audio needed).
+pub fn describe(model: Option<&Path>) -> Result<ExitCode> {
+    let m = load(model)?;
+    out!("{}", serde_json::to_string_pretty(&m.meta)?);
+    Ok(ExitCode::SUCCESS)
+}
+
+fn load(path: Option<&Path>) -> Result<Model> {
+    Ok(match path {
+        Some(p) => Model::load(p)?,
+        None => Model::from_bytes(DEFAULT_MODEL, "(built-in model)")?,
+    })
+}
+
+/// One clip to classify.
+struct Item {
+    path: PathBuf,
+    speaker: Option<String>,
+    label: Option<String>,
+}
+
+fn collect(a: &Args) -> Result<(Vec<Item>, Vec<String>)> {
+    let mut items = Vec::new();
+    let mut missing = Vec::new();
+    for input in &a.inputs {
+        if input.is_dir() {
+            if let Ok(format) = emo_corpus::detect(input) {
+                let c = emo_corpus::read(input, Some(format))?;
+                // a folder that merely contains some EmoDB-named clips is a folder
+                let (all, _) = emo_audio::find_audio_files(std::slice::from_ref(input));
+                if c.utterances.len() + c.skipped.len() < all.len() {
+                    items.extend(all.into_iter().map(|path| Item { path, speaker: None, label: None }));
+                    continue;
+                }
+                eprintln!("{}: read as a {} corpus ({} utterances)", input.display(), format!("{format:?}").to_ascii_lowercase(), c.utterances.len());
+                for u in c.utterances {
+                    items.push(Item { path: u.path, speaker: Some(u.speaker), label: Some(u.label) });
+                }
+                continue;
+            }
+        }
+        let (files, miss) = emo_audio::find_audio_files(std::slice::from_ref(input));
+        missing.extend(miss.iter().map(ToString::to_string));
+        items.extend(files.into_iter().map(|path| Item { path, speaker: None, label: None }));
+    }
+    let manifest = match &a.manifest {
+        Some(m) => Some(emo_corpus::read_speaker_list(m)?.into_iter().collect::<HashMap<_, _>>()),
+        None => None,
+    };
+    for it in &mut items {
+        if let Some(m) = &manifest {
+            let key = std::fs::canonicalize(&it.path).unwrap_or_else(|_| it.path.clone());
+            if let Some(s) = m.get(&key) {
+                it.speaker = Some(s.clone());
+            }
+        }
+        if a.speaker_dirs {
+            if let Some(d) = it.path.parent().and_then(|p| p.file_name()) {
+                it.speaker = Some(d.to_string_lossy().into_owned());
+            }
+        }
+    }
+    Ok((items, missing))
+}
+
+pub fn run(a: Args) -> Result<ExitCode> {
+    let model = load(a.model.as_deref())?;
+    let meta = &model.meta;
+    let feature_set: FeatureSet = meta.feature_set.parse().map_err(anyhow::Error::msg)?;
+    let loudness: LoudnessMode = meta.loudness.parse().map_err(anyhow::Error::msg)?;
+    let settings = Settings { feature_set, quirks: Quirks { loudness, ..Quirks::default() } };
+    let read = emo_audio::ReadOptions { max_seconds: Some(a.max_duration), ..Default::default() };
+    let (items, missing) = collect(&a)?;
+    let mut failures: Vec<String> = missing;
+    let files: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
+    let bar = crate::progress::bar(files.len(), "files");
+    let results = extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1));
+    bar.finish_and_clear();
+    // successful clips, split by whether a speaker is known
+    let (mut with, mut without) = (Vec::new(), Vec::new());
+    let mut rows: Vec<Option<Vec<f32>>> = Vec::with_capacity(items.len());
+    for (i, (it, r)) in items.iter().zip(results).enumerate() {
+        match r {
+            Ok(x) => {
+                rows.push(Some(x.features));
+                if it.speaker.is_some() { with.push(i) } else { without.push(i) }
+            }
+            Err(e) => {
+                rows.push(None);
+                failures.push(e.to_string());
+                if a.json {
+                    out!("{}", serde_json::json!({"file": it.path.display().to_string(), "error": e.to_string()}));
+                } else {
+                    out!("{}\terror\t{e}", it.path.display());
+                }
+            }
+        }
+    }
+    let matrix = |idx: &[usize]| {
+        let d = model.meta.n_features;
+        ndarray::Array2::from_shape_fn((idx.len(), d), |(r, j)| {
+            rows[idx[r]].as_ref().map_or(0.0, |v| f64::from(v[j]))
+        })
+    };
+    let mut predictions: Vec<Option<(emo_model::Prediction, Route)>> = vec![None; items.len()];
+    let speaker_model = model.meta.normalisation == Norm::Speaker;
+    let groups: Vec<(Vec<usize>, bool)> = if speaker_model {
+        vec![(with, true), (without, false)]
+    } else {
+        let mut all = with;
+        all.extend(without);
+        all.sort_unstable();
+        vec![(all, false)]
+    };
+    for (idx, use_speakers) in groups {
+        if idx.is_empty() {
+            continue;
+        }
+        let speakers: Vec<String> = idx.iter().map(|&i| items[i].speaker.clone().unwrap_or_default()).collect();
+        let (preds, route) = model.classify(matrix(&idx).view(), use_speakers.then_some(&speakers[..]))?;
+        if route != Route::Main {
+            eprintln!(
+                "note: {} clip(s) without speaker information: the model is speaker-normalised, so they go through {} \
+                 (give --manifest or --speaker-dirs for the speaker-normalised pipeline; README says what this costs)",
+                idx.len(),
+                if route == Route::Fallback { "its fallback pipeline (min-max only)" } else { "standardisation as lone speakers" }
+            );
+        }
+        for (&i, p) in idx.iter().zip(preds) {
+            predictions[i] = Some((p, route));
+        }
+    }
+    let classes = &model.meta.classes;
+    let (mut truth, mut pred) = (Vec::new(), Vec::new());
+    for (it, p) in items.iter().zip(&predictions) {
+        let Some((p, route)) = p else { continue };
+        let label = &classes[p.class];
+        if a.json {
+            let probs: serde_json::Map<String, serde_json::Value> =
+                classes.iter().zip(&p.probabilities).map(|(c, v)| (c.clone(), serde_json::json!(v))).collect();
+            out!("{}", serde_json::json!({
+                "file": it.path.display().to_string(),
+                "label": label,
+                "probabilities": probs,
+                "speaker": it.speaker,
+                "truth": it.label,
+                "pipeline": match route { Route::Main => "main", Route::Fallback => "fallback", Route::LoneSpeaker => "lone-speaker" },
+            }));
+        } else {
+            let probs: Vec<String> = classes.iter().zip(&p.probabilities).map(|(c, v)| format!("{c} {v:.2}")).collect();
+            out!("{}\t{label}\t{}", it.path.display(), probs.join(", "));
+        }
+        if let Some(t) = it.label.as_ref().and_then(|l| classes.iter().position(|c| c == l)) {
+            truth.push(t);
+            pred.push(p.class);
+        }
+    }
+    if !truth.is_empty() {
+        let r = Report::new("classify", classes, &truth, &pred, Vec::new());
+        let msg = format!("{} labelled clips of the model's classes\n{}", truth.len(), r.table());
+        if a.json { eprintln!("{msg}") } else { out!("{msg}") }
+    }
+    if failures.is_empty() {
+        return Ok(ExitCode::SUCCESS);
+    }
+    eprintln!("{} input(s) failed:", failures.len());
+    for f in &failures {
+        eprintln!("  {f}");
+    }
+    Ok(ExitCode::from(1))
+}

@@ -1,0 +1,327 @@
+//! A model file holds everything needed from IS10 features to an emotion
+//! label: the normalisation, the DAE's emotional encoder (DAE systems), the
+//! one-vs-one RBF SVM with its Platt sigmoids, the class names, and how it
+//! was made. Weights are safetensors tensors; the metadata is JSON in the
+//! safetensors header (`__metadata__["emo-pipe"]`), so the file opens in
+//! Python with the `safetensors` package.
+//!
+//! A model may carry a second pipeline for clips without speaker information
+//! (a speaker-normalised model cannot standardise a lone clip).
+
+mod format;
+mod svm;
+
+pub use format::FORMAT_VERSION;
+pub use svm::CompactSvm;
+
+use emo_dae::{DaeConfig, EmotionEncoder, SystemKind};
+use emo_eval::systems::{scaled_f32, DaeSvm};
+use emo_eval::{Data, Norm};
+use emo_norm::MinMax;
+use emo_svm::{SvmModel, SvmParams};
+use ndarray::{Array2, ArrayView2};
+use std::path::{Path, PathBuf};
+
+/// Why a model could not be made, read or used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    #[error("{path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{path}: not a valid emo-pipe model file: {reason}")]
+    Format { path: String, reason: String },
+    #[error("{path}: made by a newer emo-pipe (model format {found}; this version reads up to {supported}); update emo-pipe")]
+    Newer {
+        path: String,
+        found: u32,
+        supported: u32,
+    },
+    #[error("training failed: {0}")]
+    Train(String),
+    #[error("{0}")]
+    Input(String),
+}
+
+/// How the model was made; stored as JSON in the file.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Meta {
+    /// Always "emo-pipe-model".
+    pub format: String,
+    pub format_version: u32,
+    /// emo-pipe version that wrote the file.
+    pub writer: String,
+    /// IS10 feature set (`is10` or `is10-compat`).
+    pub feature_set: String,
+    /// Loudness mode of the extractor (`documented` or `opensmile3`).
+    pub loudness: String,
+    /// Number of input features (1582).
+    pub n_features: usize,
+    pub classes: Vec<String>,
+    /// `static`, `dae`, `loss1`, `loss2`, `combination`, `nokl` or `random`.
+    pub system: String,
+    pub normalisation: Norm,
+    /// Normalisation of the pipeline for clips without speaker information.
+    pub fallback_normalisation: Option<Norm>,
+    pub dae: Option<DaeConfig>,
+    pub svm: SvmParams,
+    pub probabilities: String,
+    pub seed: u64,
+    /// Corpora the model was trained on.
+    pub corpora: Vec<String>,
+    pub utterances: usize,
+    pub speakers: usize,
+    /// The command that made the model.
+    pub command: String,
+    /// Free text: e.g. its measured accuracy and the licences of the training data.
+    pub notes: Vec<String>,
+}
+
+/// One way from raw features to classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Pipeline {
+    pub norm: Norm,
+    pub minmax: MinMax,
+    pub encoder: Option<EmotionEncoder>,
+    pub svm: CompactSvm,
+}
+
+/// A class and the probabilities of all classes.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Prediction {
+    pub class: usize,
+    pub probabilities: Vec<f64>,
+}
+
+impl Pipeline {
+    /// Trains on labelled rows (already speaker- or corpus-standardised if
+    /// `norm` says so; that step is unsupervised and per group).
+    pub fn fit(
+        data: &Data,
+        norm: Norm,
+        system: &str,
+        dae: &DaeConfig,
+        svm: &SvmParams,
+        seed: u64,
+        neutral: Option<&Array2<f64>>,
+    ) -> Result<Self, ModelError> {
+        let train = |e: emo_eval::EvalError| ModelError::Train(e.to_string());
+        let (minmax, encoder, x) = if system == "static" {
+            let minmax = MinMax::fit(data.x.view());
+            let x = scaled_f32(&minmax, data.x.view()).mapv(f64::from);
+            (minmax, None, x)
+        } else {
+            let kind: SystemKind = system.parse().map_err(ModelError::Train)?;
+            let mut s = DaeSvm::new(kind, *dae, *svm);
+            s.neutral = neutral.cloned();
+            let (minmax, enc, x) = s.fit_front_end(data, seed).map_err(train)?;
+            (minmax, Some(enc), x)
+        };
+        let mut model = SvmModel::fit(x.view(), &data.y, data.classes.len(), svm)
+            .map_err(|e| ModelError::Train(e.to_string()))?;
+        model
+            .calibrate(x.view(), &data.y, svm, seed)
+            .map_err(|e| ModelError::Train(e.to_string()))?;
+        Ok(Pipeline {
+            norm,
+            minmax,
+            encoder,
+            svm: CompactSvm::from_model(&model),
+        })
+    }
+
+    /// SVM inputs of rows that went through the group standardisation.
+    fn inputs(&self, x: ArrayView2<f64>) -> Array2<f64> {
+        let scaled = scaled_f32(&self.minmax, x);
+        match &self.encoder {
+            Some(enc) => enc.features(scaled.view()).mapv(f64::from),
+            None => scaled.mapv(f64::from),
+        }
+    }
+
+    /// Predictions of rows that went through the group standardisation.
+    pub fn predict(&self, x: ArrayView2<f64>) -> Vec<Prediction> {
+        let inputs = self.inputs(x);
+        inputs.rows().into_iter().map(|r| self.svm.predict(r)).collect()
+    }
+}
+
+/// A trained model.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Model {
+    pub meta: Meta,
+    pub main: Pipeline,
+    pub fallback: Option<Pipeline>,
+}
+
+/// Which pipeline classified the clips.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// The main pipeline.
+    Main,
+    /// The pipeline for clips without speaker information.
+    Fallback,
+    /// The main pipeline, each clip standardised as its own speaker
+    /// (a speaker-normalised model without a fallback).
+    LoneSpeaker,
+}
+
+/// What to train.
+#[derive(Debug, Clone)]
+pub struct Spec {
+    pub system: String,
+    pub norm: Norm,
+    /// A second pipeline for lone clips (only with `speaker` normalisation).
+    pub fallback: Option<Norm>,
+    pub dae: DaeConfig,
+    pub svm: SvmParams,
+    pub seed: u64,
+    /// Raw features of neutral speech for θn (default: the neutral-labelled rows).
+    pub neutral: Option<Array2<f64>>,
+}
+
+impl Model {
+    /// Trains the model on all rows of `data` (raw features).
+    pub fn train(data: &Data, spec: &Spec, meta_base: Meta) -> Result<Self, ModelError> {
+        let main = Pipeline::fit(
+            &data.normalised(spec.norm),
+            spec.norm,
+            &spec.system,
+            &spec.dae,
+            &spec.svm,
+            spec.seed,
+            spec.neutral.as_ref(),
+        )?;
+        let fallback = match spec.fallback {
+            Some(n) if spec.norm == Norm::Speaker && n != Norm::Speaker => Some(Pipeline::fit(
+                &data.normalised(n),
+                n,
+                &spec.system,
+                &spec.dae,
+                &spec.svm,
+                spec.seed,
+                spec.neutral.as_ref(),
+            )?),
+            _ => None,
+        };
+        let mut speakers = data.speakers.clone();
+        speakers.sort();
+        speakers.dedup();
+        let mut corpora = data.corpora.clone();
+        corpora.sort();
+        corpora.dedup();
+        let meta = Meta {
+            format: "emo-pipe-model".into(),
+            format_version: FORMAT_VERSION,
+            n_features: data.x.ncols(),
+            classes: data.classes.clone(),
+            system: spec.system.clone(),
+            normalisation: spec.norm,
+            fallback_normalisation: fallback.as_ref().map(|p| p.norm),
+            dae: (spec.system != "static").then_some(spec.dae),
+            svm: spec.svm,
+            probabilities: "Platt sigmoid per pairwise machine (5-fold internal cross-validation) and pairwise coupling, as libsvm -b 1; the label is the most probable class".into(),
+            seed: spec.seed,
+            corpora,
+            utterances: data.y.len(),
+            speakers: speakers.len(),
+            ..meta_base
+        };
+        Ok(Model {
+            meta,
+            main,
+            fallback,
+        })
+    }
+
+    /// Classifies raw feature rows. `speakers` (one per row) is needed by a
+    /// speaker-normalised model; without it the fallback pipeline is used.
+    pub fn classify(
+        &self,
+        x: ArrayView2<f64>,
+        speakers: Option<&[String]>,
+    ) -> Result<(Vec<Prediction>, Route), ModelError> {
+        if x.ncols() != self.meta.n_features {
+            return Err(ModelError::Input(format!(
+                "the model takes {} features, the rows have {}",
+                self.meta.n_features,
+                x.ncols()
+            )));
+        }
+        let mut x = x.to_owned();
+        let one_group = vec![0u8; x.nrows()];
+        let route = match (self.main.norm, speakers) {
+            (Norm::MinMax, _) => Route::Main,
+            (Norm::Speaker, Some(s)) => {
+                emo_norm::standardise_groups(&mut x, s);
+                Route::Main
+            }
+            (Norm::Corpus, _) => {
+                // the clips given together are taken as one corpus
+                emo_norm::standardise_groups(&mut x, &one_group);
+                Route::Main
+            }
+            (Norm::Speaker, None) => match &self.fallback {
+                Some(f) => {
+                    if f.norm == Norm::Corpus {
+                        emo_norm::standardise_groups(&mut x, &one_group);
+                    }
+                    return Ok((f.predict(x.view()), Route::Fallback));
+                }
+                None => {
+                    let own: Vec<usize> = (0..x.nrows()).collect();
+                    emo_norm::standardise_groups(&mut x, &own);
+                    Route::LoneSpeaker
+                }
+            },
+        };
+        Ok((self.main.predict(x.view()), route))
+    }
+
+    /// Writes the model atomically (temporary file, then rename): an existing
+    /// model at `path` is never half-overwritten.
+    pub fn save(&self, path: &Path) -> Result<(), ModelError> {
+        let bytes = format::to_bytes(self)?;
+        let io = |source| ModelError::Io {
+            path: path.to_owned(),
+            source,
+        };
+        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let tmp = dir.join(format!(
+            ".{}.tmp-{}",
+            path.file_name().map_or("model".into(), |n| n.to_string_lossy()),
+            std::process::id()
+        ));
+        {
+            use std::io::Write;
+            let mut f = std::fs::File::create(&tmp).map_err(io)?;
+            f.write_all(&bytes).map_err(io)?;
+            f.sync_all().map_err(io)?;
+        }
+        std::fs::rename(&tmp, path).map_err(|e| {
+            let _ = std::fs::remove_file(&tmp);
+            io(e)
+        })
+    }
+
+    /// Reads a model file.
+    pub fn load(path: &Path) -> Result<Self, ModelError> {
+        let bytes = std::fs::read(path).map_err(|source| ModelError::Io {
+            path: path.to_owned(),
+            source,
+        })?;
+        format::from_bytes(&bytes, &path.display().to_string())
+    }
+
+    /// Reads a model from bytes (e.g. the embedded default model); `name`
+    /// names it in errors.
+    pub fn from_bytes(bytes: &[u8], name: &str) -> Result<Self, ModelError> {
+        format::from_bytes(bytes, name)
+    }
+
+    /// The file's bytes.
+    pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
+        format::to_bytes(self)
+    }
+}
