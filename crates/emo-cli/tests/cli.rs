@@ -338,3 +338,84 @@ fn evaluate_reads_the_iemocap_layout() {
     assert!(err.contains("9 utterances, 4 speakers"), "{err}");
     assert!(out.contains("corpus entries skipped"), "{out}");
 }
+
+#[test]
+fn classify_uses_the_built_in_model_and_goes_on_past_bad_clips() {
+    let d = tmp("classify");
+    std::fs::copy(fixtures().join("audio/08a04Wc.wav"), d.join("a.wav")).unwrap();
+    std::fs::copy(fixtures().join("audio/codec_flac.flac"), d.join("b.flac")).unwrap();
+    std::fs::write(d.join("broken.wav"), b"RIFF\x10\x00\x00\x00WAVEjunkjunk").unwrap();
+    let o = bin().arg("classify").arg(&d).output().unwrap();
+    let (out, err) = text(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert!(lines.iter().any(|l| l.contains("broken.wav\terror\t")), "{out}");
+    assert!(err.contains("1 input(s) failed"), "{err}");
+    // the good clips: a label and four probabilities that sum to one
+    for l in lines.iter().filter(|l| !l.contains("broken")) {
+        let f: Vec<&str> = l.split('\t').collect();
+        assert!(["anger", "happiness", "sadness", "neutral"].contains(&f[1]), "{l}");
+        let sum: f64 = f[2].split(", ").map(|kv| kv.split(' ').nth(1).unwrap().parse::<f64>().unwrap()).sum();
+        assert!((sum - 1.0).abs() < 0.02, "{l}");
+    }
+    // JSON lines, one per clip
+    let o = bin().arg("classify").arg(d.join("a.wav")).arg("--json").output().unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
+    assert!(v["label"].is_string() && v["probabilities"]["anger"].is_number(), "{out}");
+}
+
+#[test]
+fn train_writes_a_model_that_classify_reads() {
+    let d = tmp("train");
+    // a manifest over fixture clips: two speakers, two classes
+    let mut m = String::from("path,speaker,gender,label\n");
+    let a = fixtures().join("audio");
+    for (f, s, g, l) in [
+        ("08a04Wc.wav", "s1", "f", "anger"),
+        ("codec_flac.flac", "s1", "f", "anger"),
+        ("10a07Ta.wav", "s2", "m", "sadness"),
+        ("noisy10db.wav", "s2", "m", "sadness"),
+        ("pcm24.wav", "s3", "f", "anger"),
+        ("rate8k.wav", "s3", "m", "sadness"),
+    ] {
+        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
+    }
+    std::fs::write(d.join("m.csv"), m).unwrap();
+    let model = d.join("m.safetensors");
+    let o = bin()
+        .arg("train")
+        .arg(d.join("m.csv"))
+        .args(["--classes", "anger,sadness", "--store"])
+        .arg(d.join("store"))
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    let o = bin().arg("classify").arg(a.join("08a04Wc.wav")).arg("--model").arg(&model).output().unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(out.contains("\tanger\t") || out.contains("\tsadness\t"), "{out}");
+    let o = bin().arg("model").arg(&model).output().unwrap();
+    let (out, _) = text(&o);
+    assert!(out.contains("\"classes\"") && out.contains("emo-pipe train"), "{out}");
+    // a damaged model is refused with its name
+    std::fs::write(d.join("bad.safetensors"), b"\x08\x00\x00\x00\x00\x00\x00\x00{}garbage").unwrap();
+    let o = bin().arg("classify").arg(a.join("08a04Wc.wav")).arg("--model").arg(d.join("bad.safetensors")).output().unwrap();
+    let (_, err) = text(&o);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(err.contains("bad.safetensors") && err.contains("not a valid emo-pipe model"), "{err}");
+}
+
+#[test]
+fn classify_reads_an_iemocap_session_and_summarises() {
+    let o = bin().arg("classify").arg(fixtures().join("iemocap/Session1")).output().unwrap();
+    let (out, err) = text(&o);
+    assert!(o.status.success(), "{out}{err}");
+    assert!(err.contains("read as a iemocap corpus"), "{err}");
+    assert!(out.contains("UAR") && out.contains("confusion"), "{out}");
+}

@@ -129,13 +129,13 @@ impl Dae {
         let mut d2 = dz.to_owned();
         ndarray::Zip::from(&mut d2)
             .and(z)
-            .for_each(|d, &z| *d *= z * (1.0 - z));
+            .par_for_each(|d, &z| *d *= z * (1.0 - z));
         let gc = d2.sum_axis(Axis(0));
         // δ1 = ∂L/∂(encoder pre-activation)
         let mut d1 = matmul(d2.view(), self.w.t());
         ndarray::Zip::from(&mut d1)
             .and(y)
-            .for_each(|d, &y| *d *= y * (1.0 - y));
+            .par_for_each(|d, &y| *d *= y * (1.0 - y));
         let gb = d1.sum_axis(Axis(0));
         // W is shared by encoder (δ1ᵀ x) and decoder (yᵀ δ2)
         let mut gw = matmul(d1.t(), x_in);
@@ -247,19 +247,21 @@ pub fn squared_error(
         LossScale::Mean => rows * z.ncols().max(1) as f64,
     };
     let mut dz = &z - &x;
+    // serial: the reported loss does not depend on the thread count
     let loss = dz.iter().map(|&d| f64::from(d) * f64::from(d)).sum::<f64>() / norm;
     let k = (2.0 / norm) as f32;
-    dz.mapv_inplace(|d| d * k);
+    dz.par_mapv_inplace(|d| d * k);
     (loss, dz)
 }
 
 /// Adds `bias` to every row, then applies the sigmoid.
 fn add_row_and_squash(a: &mut Array2<f32>, bias: ArrayView1<f32>) {
-    for mut row in a.rows_mut() {
+    use rayon::prelude::*;
+    a.axis_iter_mut(Axis(0)).into_par_iter().for_each(|mut row| {
         for (v, &b) in row.iter_mut().zip(bias) {
             *v = sigmoid(*v + b);
         }
-    }
+    });
 }
 
 /// Column means.

@@ -20,17 +20,33 @@ pub enum Corruption {
 }
 
 impl Corruption {
-    /// A corrupted copy of `x`.
+    /// A corrupted copy of `x`. Rows are corrupted in parallel, each with its
+    /// own small generator seeded from `rng`, so the result depends on the
+    /// seed only, not on the thread count.
     pub fn apply(&self, x: ArrayView2<f32>, rng: &mut impl Rng) -> Array2<f32> {
+        use rand::rngs::SmallRng;
+        use rand::SeedableRng;
+        use rayon::prelude::*;
         let mut out = x.to_owned();
-        match *self {
-            Corruption::Gaussian(sd) => out.mapv_inplace(|v| {
-                let n: f32 = rng.sample(StandardNormal);
-                v + sd * n
-            }),
-            Corruption::Masking(p) => out.mapv_inplace(|v| if rng.gen::<f32>() < p { 0.0 } else { v }),
-            Corruption::None => {}
+        if *self == Corruption::None {
+            return out;
         }
+        let base: u64 = rng.gen();
+        let this = *self;
+        out.axis_iter_mut(ndarray::Axis(0))
+            .into_par_iter()
+            .enumerate()
+            .for_each(|(i, mut row)| {
+                let mut r = SmallRng::seed_from_u64(base ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                match this {
+                    Corruption::Gaussian(sd) => row.mapv_inplace(|v| {
+                        let n: f32 = r.sample(StandardNormal);
+                        v + sd * n
+                    }),
+                    Corruption::Masking(p) => row.mapv_inplace(|v| if r.gen::<f32>() < p { 0.0 } else { v }),
+                    Corruption::None => {}
+                }
+            });
         out
     }
 }
