@@ -19,3 +19,18 @@ run() { # name, then extra arguments
 }
 run paper
 run batch32 --batch 32
+# the KL term with weight: squared error averaged over the 1582 inputs (the KL
+# term then weighs 1582 times more) and the DAE learning rates scaled by 1582,
+# so the reconstruction steps are as large as with the summed error
+name=batch32-mean
+$BIN evaluate $SHARED/corpora/emodb --store target/store --system dae,loss1,loss2,combination,nokl --seeds 3 \
+  --batch 32 --loss-scale mean --neutral-lr 15.82 --gender-lr 15.82 --pretrain-lr 15.82 \
+  --json $W/dae-$name.json > $W/dae-$name.txt
+echo "== $name: emo-pipe evaluate ../shared/corpora/emodb --system dae,loss1,loss2,combination,nokl --seeds 3 --batch 32 --loss-scale mean --neutral-lr 15.82 --gender-lr 15.82 --pretrain-lr 15.82"
+cat $W/dae-$name.txt
+# without fine-tuning: what the neutral projections do to the pre-trained features
+name=nofinetune
+$BIN evaluate $SHARED/corpora/emodb --store target/store --system dae,nokl,loss2 --batch 32 --finetune-epochs 0 \
+  --json $W/dae-$name.json > $W/dae-$name.txt
+echo "== $name: emo-pipe evaluate ../shared/corpora/emodb --system dae,nokl,loss2 --batch 32 --finetune-epochs 0"
+cat $W/dae-$name.txt

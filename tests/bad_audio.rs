@@ -10,7 +10,8 @@ use emo_lld::{FeatureSet, Settings};
 use emo_pipe_suite::fixtures;
 
 /// (file, expected error text) for the files that must be refused.
-const REFUSED: [(&str, &str); 11] = [
+const REFUSED: [(&str, &str); 12] = [
+    ("riff_zero_rate_as.mp3", "not a readable audio file"),
     ("empty.wav", "not a readable audio file"),
     ("header_only.wav", "no audio samples"),
     ("zero_channels.wav", "zero channels"),
@@ -55,7 +56,10 @@ fn every_fixture_is_listed() {
         .chain(ACCEPTED.iter().map(|a| a.0.to_string()))
         .collect();
     listed.sort();
-    assert_eq!(on_disk, listed, "rerun fixtures/make_bad_audio.py or update the lists");
+    assert_eq!(
+        on_disk, listed,
+        "rerun fixtures/make_bad_audio.py or update the lists"
+    );
 }
 
 #[test]
@@ -87,12 +91,21 @@ fn extreme_files_give_finite_features_and_unvoiced_ones_zero_pitch() {
         let x = extract_file(&path, &Settings::default(), &ReadOptions::default())
             .unwrap_or_else(|e| panic!("{name}: {e}"));
         assert_eq!(x.features.len(), 1582);
-        assert!(x.features.iter().all(|v| v.is_finite()), "{name}: non-finite feature");
+        assert!(
+            x.features.iter().all(|v| v.is_finite()),
+            "{name}: non-finite feature"
+        );
         let nonzero = pitch.iter().filter(|&&i| x.features[i] != 0.0).count();
         if voiced {
-            assert!(nonzero > 100, "{name}: {nonzero} non-zero pitch-group features");
+            assert!(
+                nonzero > 100,
+                "{name}: {nonzero} non-zero pitch-group features"
+            );
         } else {
-            assert_eq!(nonzero, 0, "{name}: no voiced frame, so the pitch group is all zeros");
+            assert_eq!(
+                nonzero, 0,
+                "{name}: no voiced frame, so the pitch group is all zeros"
+            );
         }
     }
 }

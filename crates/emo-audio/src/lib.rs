@@ -259,7 +259,47 @@ where
     Ok(out)
 }
 
+thread_local! {
+    /// Set while a third-party decoder runs on this thread (see [`quiet_decoder_panics`]).
+    static IN_DECODER: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+}
+
+/// Keeps the panic message of a third-party decoder that fails on malformed
+/// data off stderr: such a panic is caught and reported as an ordinary
+/// decoding error naming the file. Other panics are printed as before. Call
+/// once at program start.
+pub fn quiet_decoder_panics() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !IN_DECODER.with(|f| f.get()) {
+            previous(info);
+        }
+    }));
+}
+
+/// Symphonia, with its panics on malformed data (found by fuzzing: e.g. a
+/// zero sample rate in a RIFF header behind another extension) turned into
+/// decoding errors.
 fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
+    IN_DECODER.with(|f| f.set(true));
+    let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        read_symphonia_unguarded(path, opts)
+    }));
+    IN_DECODER.with(|f| f.set(false));
+    r.unwrap_or_else(|panic| {
+        let what = panic
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| panic.downcast_ref::<String>().cloned())
+            .unwrap_or_else(|| "malformed data".into());
+        Err(AudioError::Decode {
+            path: path.to_owned(),
+            reason: format!("the decoder failed on malformed data ({what})"),
+        })
+    })
+}
+
+fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
     use symphonia::core::audio::{AudioBufferRef, Signal};
     use symphonia::core::codecs::DecoderOptions;
     use symphonia::core::errors::Error as SymErr;

@@ -71,22 +71,43 @@ fn collect(a: &Args) -> Result<(Vec<Item>, Vec<String>)> {
                 // a folder that merely contains some EmoDB-named clips is a folder
                 let (all, _) = emo_audio::find_audio_files(std::slice::from_ref(input));
                 if c.utterances.len() + c.skipped.len() < all.len() {
-                    items.extend(all.into_iter().map(|path| Item { path, speaker: None, label: None }));
+                    items.extend(all.into_iter().map(|path| Item {
+                        path,
+                        speaker: None,
+                        label: None,
+                    }));
                     continue;
                 }
-                eprintln!("{}: read as a {} corpus ({} utterances)", input.display(), format!("{format:?}").to_ascii_lowercase(), c.utterances.len());
+                eprintln!(
+                    "{}: read as a {} corpus ({} utterances)",
+                    input.display(),
+                    format!("{format:?}").to_ascii_lowercase(),
+                    c.utterances.len()
+                );
                 for u in c.utterances {
-                    items.push(Item { path: u.path, speaker: Some(u.speaker), label: Some(u.label) });
+                    items.push(Item {
+                        path: u.path,
+                        speaker: Some(u.speaker),
+                        label: Some(u.label),
+                    });
                 }
                 continue;
             }
         }
         let (files, miss) = emo_audio::find_audio_files(std::slice::from_ref(input));
         missing.extend(miss.iter().map(ToString::to_string));
-        items.extend(files.into_iter().map(|path| Item { path, speaker: None, label: None }));
+        items.extend(files.into_iter().map(|path| Item {
+            path,
+            speaker: None,
+            label: None,
+        }));
     }
     let manifest = match &a.manifest {
-        Some(m) => Some(emo_corpus::read_speaker_list(m)?.into_iter().collect::<HashMap<_, _>>()),
+        Some(m) => Some(
+            emo_corpus::read_speaker_list(m)?
+                .into_iter()
+                .collect::<HashMap<_, _>>(),
+        ),
         None => None,
     };
     for it in &mut items {
@@ -110,8 +131,17 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let meta = &model.meta;
     let feature_set: FeatureSet = meta.feature_set.parse().map_err(anyhow::Error::msg)?;
     let loudness: LoudnessMode = meta.loudness.parse().map_err(anyhow::Error::msg)?;
-    let settings = Settings { feature_set, quirks: Quirks { loudness, ..Quirks::default() } };
-    let read = emo_audio::ReadOptions { max_seconds: Some(a.max_duration), ..Default::default() };
+    let settings = Settings {
+        feature_set,
+        quirks: Quirks {
+            loudness,
+            ..Quirks::default()
+        },
+    };
+    let read = emo_audio::ReadOptions {
+        max_seconds: Some(a.max_duration),
+        ..Default::default()
+    };
     let (items, missing) = collect(&a)?;
     let mut failures: Vec<String> = missing;
     let files: Vec<PathBuf> = items.iter().map(|i| i.path.clone()).collect();
@@ -125,13 +155,20 @@ pub fn run(a: Args) -> Result<ExitCode> {
         match r {
             Ok(x) => {
                 rows.push(Some(x.features));
-                if it.speaker.is_some() { with.push(i) } else { without.push(i) }
+                if it.speaker.is_some() {
+                    with.push(i)
+                } else {
+                    without.push(i)
+                }
             }
             Err(e) => {
                 rows.push(None);
                 failures.push(e.to_string());
                 if a.json {
-                    out!("{}", serde_json::json!({"file": it.path.display().to_string(), "error": e.to_string()}));
+                    out!(
+                        "{}",
+                        serde_json::json!({"file": it.path.display().to_string(), "error": e.to_string()})
+                    );
                 } else {
                     out!("{}\terror\t{e}", it.path.display());
                 }
@@ -158,8 +195,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
         if idx.is_empty() {
             continue;
         }
-        let speakers: Vec<String> = idx.iter().map(|&i| items[i].speaker.clone().unwrap_or_default()).collect();
-        let (preds, route) = model.classify(matrix(&idx).view(), use_speakers.then_some(&speakers[..]))?;
+        let speakers: Vec<String> = idx
+            .iter()
+            .map(|&i| items[i].speaker.clone().unwrap_or_default())
+            .collect();
+        let (preds, route) =
+            model.classify(matrix(&idx).view(), use_speakers.then_some(&speakers[..]))?;
         if route != Route::Main {
             eprintln!(
                 "note: {} clip(s) without speaker information: the model is speaker-normalised, so they go through {} \
@@ -178,29 +219,51 @@ pub fn run(a: Args) -> Result<ExitCode> {
         let Some((p, route)) = p else { continue };
         let label = &classes[p.class];
         if a.json {
-            let probs: serde_json::Map<String, serde_json::Value> =
-                classes.iter().zip(&p.probabilities).map(|(c, v)| (c.clone(), serde_json::json!(v))).collect();
-            out!("{}", serde_json::json!({
-                "file": it.path.display().to_string(),
-                "label": label,
-                "probabilities": probs,
-                "speaker": it.speaker,
-                "truth": it.label,
-                "pipeline": match route { Route::Main => "main", Route::Fallback => "fallback", Route::LoneSpeaker => "lone-speaker" },
-            }));
+            let probs: serde_json::Map<String, serde_json::Value> = classes
+                .iter()
+                .zip(&p.probabilities)
+                .map(|(c, v)| (c.clone(), serde_json::json!(v)))
+                .collect();
+            out!(
+                "{}",
+                serde_json::json!({
+                    "file": it.path.display().to_string(),
+                    "label": label,
+                    "probabilities": probs,
+                    "speaker": it.speaker,
+                    "truth": it.label,
+                    "pipeline": match route { Route::Main => "main", Route::Fallback => "fallback", Route::LoneSpeaker => "lone-speaker" },
+                })
+            );
         } else {
-            let probs: Vec<String> = classes.iter().zip(&p.probabilities).map(|(c, v)| format!("{c} {v:.2}")).collect();
+            let probs: Vec<String> = classes
+                .iter()
+                .zip(&p.probabilities)
+                .map(|(c, v)| format!("{c} {v:.2}"))
+                .collect();
             out!("{}\t{label}\t{}", it.path.display(), probs.join(", "));
         }
-        if let Some(t) = it.label.as_ref().and_then(|l| classes.iter().position(|c| c == l)) {
+        if let Some(t) = it
+            .label
+            .as_ref()
+            .and_then(|l| classes.iter().position(|c| c == l))
+        {
             truth.push(t);
             pred.push(p.class);
         }
     }
     if !truth.is_empty() {
         let r = Report::new("classify", classes, &truth, &pred, Vec::new());
-        let msg = format!("{} labelled clips of the model's classes\n{}", truth.len(), r.table());
-        if a.json { eprintln!("{msg}") } else { out!("{msg}") }
+        let msg = format!(
+            "{} labelled clips of the model's classes\n{}",
+            truth.len(),
+            r.table()
+        );
+        if a.json {
+            eprintln!("{msg}")
+        } else {
+            out!("{msg}")
+        }
     }
     if failures.is_empty() {
         return Ok(ExitCode::SUCCESS);

@@ -11,6 +11,9 @@ use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
+/// Files left out of a run: (file, reason).
+pub type LeftOut = Vec<(String, String)>;
+
 /// Where features come from.
 #[derive(clap::Args, Clone)]
 pub struct FeatureArgs {
@@ -51,14 +54,18 @@ impl FeatureArgs {
         if self.features.is_empty() {
             format!("emo-pipe {} (loudness {})", self.feature_set, self.loudness)
         } else {
-            let v: Vec<String> = self.features.iter().map(|p| p.display().to_string()).collect();
+            let v: Vec<String> = self
+                .features
+                .iter()
+                .map(|p| p.display().to_string())
+                .collect();
             v.join(", ")
         }
     }
 
     /// Features of the corpus's utterances by name, and the files that have
     /// none (with the reason).
-    pub fn load(&self, corpus: &Corpus) -> Result<(HashMap<String, Vec<f32>>, Vec<(String, String)>)> {
+    pub fn load(&self, corpus: &Corpus) -> Result<(HashMap<String, Vec<f32>>, LeftOut)> {
         let mut left_out = Vec::new();
         if !self.features.is_empty() {
             let mut map = HashMap::new();
@@ -69,7 +76,8 @@ impl FeatureArgs {
         }
         let settings = self.settings();
         let read = emo_audio::ReadOptions::default();
-        let store = emo_store::Store::open(&self.store, &emo_store::settings_key(&settings, &read))?;
+        let store =
+            emo_store::Store::open(&self.store, &emo_store::settings_key(&settings, &read))?;
         let files: Vec<PathBuf> = corpus.utterances.iter().map(|u| u.path.clone()).collect();
         let bar = progress::bar(files.len(), "files");
         let results = store.features(&files, &settings, &read, self.jobs, |_, _| bar.inc(1));
@@ -88,7 +96,10 @@ impl FeatureArgs {
 }
 
 /// Reads corpora; each gets a distinct name (its corpus name, numbered if repeated).
-pub fn read_corpora(paths: &[PathBuf], format: Option<emo_corpus::Format>) -> Result<(Corpus, Vec<String>)> {
+pub fn read_corpora(
+    paths: &[PathBuf],
+    format: Option<emo_corpus::Format>,
+) -> Result<(Corpus, Vec<String>)> {
     let mut corpus = Corpus::default();
     let mut names: Vec<String> = Vec::new();
     for p in paths {
@@ -138,13 +149,14 @@ pub fn labelled_data(
     paths: &[PathBuf],
     classes: Option<&[String]>,
     f: &FeatureArgs,
-) -> Result<(Data, Corpus, Vec<String>, Vec<(String, String)>)> {
+) -> Result<(Data, Corpus, Vec<String>, LeftOut)> {
     let (corpus, names) = read_corpora(paths, f.corpus_format)?;
     let classes = choose_classes(&corpus, classes)?;
     let corpus = corpus.with_classes(&classes);
     let (features, mut left_out) = f.load(&corpus)?;
     let (data, missing) = Data::from_features(&corpus.utterances, &features, &classes);
-    let already: std::collections::HashSet<String> = left_out.iter().map(|(p, _)| p.clone()).collect();
+    let already: std::collections::HashSet<String> =
+        left_out.iter().map(|(p, _)| p.clone()).collect();
     left_out.extend(missing.into_iter().filter(|(p, _)| !already.contains(p)));
     if data.y.is_empty() {
         bail!("no utterance of the corpora has features");
@@ -156,15 +168,29 @@ pub fn labelled_data(
 pub fn neutral_rows(path: &Path, f: &FeatureArgs) -> Result<ndarray::Array2<f64>> {
     let (corpus, _) = read_corpora(&[path.to_owned()], f.corpus_format)?;
     let (features, left_out) = f.load(&corpus)?;
-    let rows: Vec<&Vec<f32>> = corpus.utterances.iter().filter_map(|u| features.get(&u.name)).collect();
+    let rows: Vec<&Vec<f32>> = corpus
+        .utterances
+        .iter()
+        .filter_map(|u| features.get(&u.name))
+        .collect();
     if rows.is_empty() {
-        bail!("{}: no readable utterance for the neutral DAE", path.display());
+        bail!(
+            "{}: no readable utterance for the neutral DAE",
+            path.display()
+        );
     }
     if !left_out.is_empty() {
-        eprintln!("neutral speech: {} files left out (first: {}: {})", left_out.len(), left_out[0].0, left_out[0].1);
+        eprintln!(
+            "neutral speech: {} files left out (first: {}: {})",
+            left_out.len(),
+            left_out[0].0,
+            left_out[0].1
+        );
     }
     let d = rows[0].len();
-    Ok(ndarray::Array2::from_shape_fn((rows.len(), d), |(i, j)| f64::from(rows[i][j])))
+    Ok(ndarray::Array2::from_shape_fn((rows.len(), d), |(i, j)| {
+        f64::from(rows[i][j])
+    }))
 }
 
 /// The DAE settings; defaults are the paper's (section 3.3).
@@ -226,7 +252,11 @@ pub struct DaeArgs {
 
 impl DaeArgs {
     pub fn config(&self) -> DaeConfig {
-        let stage = |epochs, lr| Stage { epochs, lr, batch: self.batch };
+        let stage = |epochs, lr| Stage {
+            epochs,
+            lr,
+            batch: self.batch,
+        };
         DaeConfig {
             hidden: self.hidden,
             corruption: self.corruption,
@@ -256,7 +286,9 @@ fn parse_corruption(s: &str) -> Result<Corruption, String> {
         "gaussian" => Ok(Corruption::Gaussian(level()?)),
         "masking" => Ok(Corruption::Masking(level()?)),
         "none" => Ok(Corruption::None),
-        other => Err(format!("unknown corruption '{other}' (gaussian:SD, masking:P or none)")),
+        other => Err(format!(
+            "unknown corruption '{other}' (gaussian:SD, masking:P or none)"
+        )),
     }
 }
 

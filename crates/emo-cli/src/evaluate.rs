@@ -120,7 +120,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     let neutral = match &a.dae.neutral {
         Some(_) if a.norm != Norm::MinMax => {
-            bail!("--neutral works with --norm minmax only (its clips have no speaker grouping here)")
+            bail!(
+                "--neutral works with --norm minmax only (its clips have no speaker grouping here)"
+            )
         }
         Some(p) => Some(neutral_rows(p, &a.source)?),
         None => None,
@@ -140,7 +142,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut kl_notes: Vec<String> = Vec::new();
     for name in &systems {
         let system: Box<dyn System> = if name == "static" {
-            Box::new(StaticSvm { params: svm, grid: a.grid })
+            Box::new(StaticSvm {
+                params: svm,
+                grid: a.grid,
+            })
         } else {
             let kind: SystemKind = name.parse().map_err(anyhow::Error::msg)?;
             let mut s = DaeSvm::new(kind, config, svm);
@@ -167,7 +172,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut setups: Vec<String> = runs.iter().map(|r| r.0.clone()).collect();
     setups.dedup();
     for setup in &setups {
-        if runs.iter().filter(|r| &r.0 == setup).count() == 1 || a.seeds <= 1 && systems.len() == 1 {
+        if runs.iter().filter(|r| &r.0 == setup).count() == 1 || a.seeds <= 1 && systems.len() == 1
+        {
             for (_, _, _, report) in runs.iter().filter(|r| &r.0 == setup) {
                 out!("{setup}\n{}", report.table());
             }
@@ -183,7 +189,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
                     (s.clone(), reps)
                 })
                 .collect();
-            out!("{setup} (mean ± sd over seeds {}..{})\n{}", a.seed, a.seed + a.seeds.max(1) - 1, seed_tables(&grouped));
+            out!(
+                "{setup} (mean ± sd over seeds {}..{})\n{}",
+                a.seed,
+                a.seed + a.seeds.max(1) - 1,
+                seed_tables(&grouped)
+            );
         }
     }
     for n in &kl_notes {
@@ -269,7 +280,11 @@ fn kl_note(name: &str, system: &dyn System) -> Option<String> {
     let log = dae.log.lock().ok()?;
     let ratios: Vec<f64> = log
         .iter()
-        .flat_map(|r| r.gender.iter().flat_map(|(_, h)| h.kl_grad_ratio.iter().copied()))
+        .flat_map(|r| {
+            r.gender
+                .iter()
+                .flat_map(|(_, h)| h.kl_grad_ratio.iter().copied())
+        })
         .collect();
     if ratios.is_empty() {
         return None;

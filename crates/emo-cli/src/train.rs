@@ -26,6 +26,9 @@ pub struct Args {
     /// information, with this normalisation (minmax or corpus; 'none' for no fallback).
     #[arg(long, default_value = "minmax")]
     fallback_norm: String,
+    /// SVM penalty C of the fallback pipeline (default: --c).
+    #[arg(long)]
+    fallback_c: Option<f64>,
     /// Classes (default: anger,happiness,sadness,neutral where present, else all labels).
     #[arg(long, value_delimiter = ',')]
     classes: Option<Vec<String>>,
@@ -45,14 +48,22 @@ pub struct Args {
     /// A line of free text stored in the model (repeatable), e.g. its measured UAR.
     #[arg(long)]
     note: Vec<String>,
+    /// Store encoder weights and support vectors in half precision (half the
+    /// file size; the model is trained and predicts with the rounded values).
+    #[arg(long)]
+    half: bool,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
     if a.source.jobs > 0 {
-        let _ = rayon::ThreadPoolBuilder::new().num_threads(a.source.jobs).build_global();
+        let _ = rayon::ThreadPoolBuilder::new()
+            .num_threads(a.source.jobs)
+            .build_global();
     }
     if a.system != "static" {
-        a.system.parse::<emo_dae::SystemKind>().map_err(anyhow::Error::msg)?;
+        a.system
+            .parse::<emo_dae::SystemKind>()
+            .map_err(anyhow::Error::msg)?;
     }
     let fallback = match a.fallback_norm.as_str() {
         "none" => None,
@@ -61,7 +72,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let (data, _, names, left_out) = labelled_data(&a.corpus, a.classes.as_deref(), &a.source)?;
     let neutral = match &a.dae.neutral {
         Some(_) if a.norm != Norm::MinMax => {
-            anyhow::bail!("--neutral works with --norm minmax only (its clips have no speaker grouping here)")
+            anyhow::bail!(
+                "--neutral works with --norm minmax only (its clips have no speaker grouping here)"
+            )
         }
         Some(p) => Some(neutral_rows(p, &a.source)?),
         None => None,
@@ -70,10 +83,20 @@ pub fn run(a: Args) -> Result<ExitCode> {
         system: a.system.clone(),
         norm: a.norm,
         fallback,
+        fallback_svm: a.fallback_c.map(|c| SvmParams {
+            c,
+            gamma: a.gamma,
+            ..Default::default()
+        }),
         dae: a.dae.config(),
-        svm: SvmParams { c: a.c, gamma: a.gamma, ..Default::default() },
+        svm: SvmParams {
+            c: a.c,
+            gamma: a.gamma,
+            ..Default::default()
+        },
         seed: a.seed,
         neutral,
+        half: a.half,
     };
     let command = std::iter::once("emo-pipe".to_string())
         .chain(std::env::args().skip(1))
@@ -90,6 +113,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         system: String::new(),
         normalisation: a.norm,
         fallback_normalisation: None,
+        fallback_svm: None,
         dae: None,
         svm: spec.svm,
         probabilities: String::new(),
@@ -99,6 +123,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         speakers: 0,
         command,
         notes: a.note.clone(),
+        half: a.half,
     };
     eprintln!(
         "training {} ({:?} normalisation) on {}: {} utterances, {} speakers",
@@ -113,9 +138,17 @@ pub fn run(a: Args) -> Result<ExitCode> {
         .save(&a.output)
         .with_context(|| format!("writing {}", a.output.display()))?;
     let size = std::fs::metadata(&a.output).map(|m| m.len()).unwrap_or(0);
-    eprintln!("{} ({:.1} MB, {} support vectors)", a.output.display(), size as f64 / 1e6, model.main.svm.support.nrows());
+    eprintln!(
+        "{} ({size} bytes, {} support vectors)",
+        a.output.display(),
+        model.main.svm.support.nrows()
+    );
     for (p, why) in &left_out {
         eprintln!("left out: {p}: {why}");
     }
-    Ok(if left_out.is_empty() { ExitCode::SUCCESS } else { ExitCode::from(1) })
+    Ok(if left_out.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }

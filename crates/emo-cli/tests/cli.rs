@@ -350,21 +350,38 @@ fn classify_uses_the_built_in_model_and_goes_on_past_bad_clips() {
     assert_eq!(o.status.code(), Some(1), "{out}{err}");
     let lines: Vec<&str> = out.lines().collect();
     assert_eq!(lines.len(), 3, "{out}");
-    assert!(lines.iter().any(|l| l.contains("broken.wav\terror\t")), "{out}");
+    assert!(
+        lines.iter().any(|l| l.contains("broken.wav\terror\t")),
+        "{out}"
+    );
     assert!(err.contains("1 input(s) failed"), "{err}");
     // the good clips: a label and four probabilities that sum to one
     for l in lines.iter().filter(|l| !l.contains("broken")) {
         let f: Vec<&str> = l.split('\t').collect();
-        assert!(["anger", "happiness", "sadness", "neutral"].contains(&f[1]), "{l}");
-        let sum: f64 = f[2].split(", ").map(|kv| kv.split(' ').nth(1).unwrap().parse::<f64>().unwrap()).sum();
+        assert!(
+            ["anger", "happiness", "sadness", "neutral"].contains(&f[1]),
+            "{l}"
+        );
+        let sum: f64 = f[2]
+            .split(", ")
+            .map(|kv| kv.split(' ').nth(1).unwrap().parse::<f64>().unwrap())
+            .sum();
         assert!((sum - 1.0).abs() < 0.02, "{l}");
     }
     // JSON lines, one per clip
-    let o = bin().arg("classify").arg(d.join("a.wav")).arg("--json").output().unwrap();
+    let o = bin()
+        .arg("classify")
+        .arg(d.join("a.wav"))
+        .arg("--json")
+        .output()
+        .unwrap();
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
     let v: serde_json::Value = serde_json::from_str(out.trim()).unwrap();
-    assert!(v["label"].is_string() && v["probabilities"]["anger"].is_number(), "{out}");
+    assert!(
+        v["label"].is_string() && v["probabilities"]["anger"].is_number(),
+        "{out}"
+    );
 }
 
 #[test]
@@ -396,26 +413,134 @@ fn train_writes_a_model_that_classify_reads() {
         .unwrap();
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
-    let o = bin().arg("classify").arg(a.join("08a04Wc.wav")).arg("--model").arg(&model).output().unwrap();
+    let o = bin()
+        .arg("classify")
+        .arg(a.join("08a04Wc.wav"))
+        .arg("--model")
+        .arg(&model)
+        .output()
+        .unwrap();
     let (out, err) = text(&o);
     assert!(o.status.success(), "{err}");
-    assert!(out.contains("\tanger\t") || out.contains("\tsadness\t"), "{out}");
+    assert!(
+        out.contains("\tanger\t") || out.contains("\tsadness\t"),
+        "{out}"
+    );
     let o = bin().arg("model").arg(&model).output().unwrap();
     let (out, _) = text(&o);
-    assert!(out.contains("\"classes\"") && out.contains("emo-pipe train"), "{out}");
+    assert!(
+        out.contains("\"classes\"") && out.contains("emo-pipe train"),
+        "{out}"
+    );
     // a damaged model is refused with its name
-    std::fs::write(d.join("bad.safetensors"), b"\x08\x00\x00\x00\x00\x00\x00\x00{}garbage").unwrap();
-    let o = bin().arg("classify").arg(a.join("08a04Wc.wav")).arg("--model").arg(d.join("bad.safetensors")).output().unwrap();
+    std::fs::write(
+        d.join("bad.safetensors"),
+        b"\x08\x00\x00\x00\x00\x00\x00\x00{}garbage",
+    )
+    .unwrap();
+    let o = bin()
+        .arg("classify")
+        .arg(a.join("08a04Wc.wav"))
+        .arg("--model")
+        .arg(d.join("bad.safetensors"))
+        .output()
+        .unwrap();
     let (_, err) = text(&o);
     assert_eq!(o.status.code(), Some(2));
-    assert!(err.contains("bad.safetensors") && err.contains("not a valid emo-pipe model"), "{err}");
+    assert!(
+        err.contains("bad.safetensors") && err.contains("not a valid emo-pipe model"),
+        "{err}"
+    );
 }
 
 #[test]
 fn classify_reads_an_iemocap_session_and_summarises() {
-    let o = bin().arg("classify").arg(fixtures().join("iemocap/Session1")).output().unwrap();
+    let o = bin()
+        .arg("classify")
+        .arg(fixtures().join("iemocap/Session1"))
+        .output()
+        .unwrap();
     let (out, err) = text(&o);
     assert!(o.status.success(), "{out}{err}");
     assert!(err.contains("read as a iemocap corpus"), "{err}");
     assert!(out.contains("UAR") && out.contains("confusion"), "{out}");
+}
+
+#[test]
+fn killed_train_never_leaves_a_half_written_model() {
+    let d = tmp("killtrain");
+    let mut m = String::from("path,speaker,gender,label\n");
+    let a = fixtures().join("audio");
+    for (f, s, g, l) in [
+        ("08a04Wc.wav", "s1", "f", "anger"),
+        ("codec_flac.flac", "s1", "f", "neutral"),
+        ("10a07Ta.wav", "s2", "m", "sadness"),
+        ("noisy10db.wav", "s2", "m", "neutral"),
+        ("pcm24.wav", "s3", "f", "anger"),
+        ("rate8k.wav", "s3", "m", "sadness"),
+    ] {
+        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
+    }
+    std::fs::write(d.join("m.csv"), &m).unwrap();
+    let model = d.join("model.safetensors");
+    let train = |seed: u64| {
+        let mut c = bin();
+        c.arg("train")
+            .arg(d.join("m.csv"))
+            .args([
+                "--classes",
+                "anger,sadness,neutral",
+                "--system",
+                "dae",
+                "--hidden",
+                "300",
+                "--batch",
+                "2",
+            ])
+            .args(["--seed", &seed.to_string(), "--store"])
+            .arg(d.join("store"))
+            .arg("-o")
+            .arg(&model);
+        c
+    };
+    assert!(train(1).output().unwrap().status.success());
+    let old = std::fs::read(&model).unwrap();
+    let valid = |p: &Path| bin().arg("model").arg(p).output().unwrap().status.success();
+    for i in 0..8u64 {
+        let mut child = train(10 + i).spawn().unwrap();
+        let ms = (std::process::id() as u64 * 7 + i * 131) % 1500;
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+        let _ = child.kill(); // SIGKILL (may already have finished)
+        child.wait().unwrap();
+        let now = std::fs::read(&model).unwrap();
+        assert!(
+            valid(&model),
+            "attempt {i} (killed after {ms} ms): the model file is not valid"
+        );
+        if now != old {
+            // a complete new model replaced the old one in one step
+            assert!(now.len() > 1000);
+        }
+    }
+}
+
+#[test]
+fn recordings_over_the_duration_limit_are_refused_by_name() {
+    let d = tmp("limit");
+    for cmd in ["extract", "classify"] {
+        let mut c = bin();
+        c.arg(cmd)
+            .arg(fixtures().join("audio/08a04Wc.wav"))
+            .args(["--max-duration", "1"]);
+        if cmd == "extract" {
+            c.arg("-o").arg(d.join("f.csv"));
+        }
+        let o = c.output().unwrap();
+        let (out, err) = text(&o);
+        assert_eq!(o.status.code(), Some(1), "{cmd}: {out}{err}");
+        assert!(
+            err.contains("08a04Wc.wav") && err.contains("longer than the limit of 1 s"),
+            "{cmd}: {err}"
+        );
+    }
 }

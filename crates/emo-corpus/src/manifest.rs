@@ -91,7 +91,10 @@ pub fn read_speaker_list(path: &Path) -> Result<Vec<(std::path::PathBuf, String)
     let base = path.parent().unwrap_or(Path::new("."));
     let mut lines = text.lines().enumerate();
     let (_, header) = lines.next().ok_or_else(|| parse(1, "empty file".into()))?;
-    let cols: Vec<String> = header.split(',').map(|s| s.trim().to_ascii_lowercase()).collect();
+    let cols: Vec<String> = header
+        .split(',')
+        .map(|s| s.trim().to_ascii_lowercase())
+        .collect();
     let col = |name: &str| {
         cols.iter()
             .position(|c| c == name)
@@ -105,7 +108,10 @@ pub fn read_speaker_list(path: &Path) -> Result<Vec<(std::path::PathBuf, String)
         }
         let f: Vec<&str> = line.split(',').map(str::trim).collect();
         if f.len() != cols.len() {
-            return Err(parse(i + 1, format!("{} fields, the header has {}", f.len(), cols.len())));
+            return Err(parse(
+                i + 1,
+                format!("{} fields, the header has {}", f.len(), cols.len()),
+            ));
         }
         let p = base.join(f[pi]);
         out.push((std::fs::canonicalize(&p).unwrap_or(p), f[si].to_string()));

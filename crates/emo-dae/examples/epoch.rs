@@ -13,12 +13,24 @@ fn main() {
     let mut rng = StdRng::seed_from_u64(0);
     let x = Array2::from_shape_simple_fn((rows, 1582), || rng.gen_range(0.0f32..1.0));
     let mut dae = Dae::random(1582, 800, &mut rng);
-    let stage = Stage { epochs: 1, lr: 0.01, batch: 1000 };
+    let stage = Stage {
+        epochs: 1,
+        lr: 0.01,
+        batch: 1000,
+    };
     let mut times = Vec::new();
     for _ in 0..epochs {
         let t = std::time::Instant::now();
-        let h = train_dae(&mut dae, x.view(), &stage, Corruption::Gaussian(0.1), LossScale::Sum, None, &mut rng)
-            .expect("training");
+        let h = train_dae(
+            &mut dae,
+            x.view(),
+            &stage,
+            Corruption::Gaussian(0.1),
+            LossScale::Sum,
+            None,
+            &mut rng,
+        )
+        .expect("training");
         times.push(t.elapsed().as_secs_f64());
         assert!(h.loss[0].is_finite());
     }

@@ -214,7 +214,11 @@ impl Dae {
 
     /// Whether every weight is finite.
     pub fn is_finite(&self) -> bool {
-        self.w.iter().chain(&self.b).chain(&self.c).all(|v| v.is_finite())
+        self.w
+            .iter()
+            .chain(&self.b)
+            .chain(&self.c)
+            .all(|v| v.is_finite())
     }
 }
 
@@ -257,11 +261,13 @@ pub fn squared_error(
 /// Adds `bias` to every row, then applies the sigmoid.
 fn add_row_and_squash(a: &mut Array2<f32>, bias: ArrayView1<f32>) {
     use rayon::prelude::*;
-    a.axis_iter_mut(Axis(0)).into_par_iter().for_each(|mut row| {
-        for (v, &b) in row.iter_mut().zip(bias) {
-            *v = sigmoid(*v + b);
-        }
-    });
+    a.axis_iter_mut(Axis(0))
+        .into_par_iter()
+        .for_each(|mut row| {
+            for (v, &b) in row.iter_mut().zip(bias) {
+                *v = sigmoid(*v + b);
+            }
+        });
 }
 
 /// Column means.
@@ -321,8 +327,8 @@ mod tests {
                 down.c[j] -= h;
                 g.c[j]
             };
-            let numeric =
-                (total(&up, &x, &noisy, term) - total(&down, &x, &noisy, term)) / (2.0 * f64::from(h));
+            let numeric = (total(&up, &x, &noisy, term) - total(&down, &x, &noisy, term))
+                / (2.0 * f64::from(h));
             let err = (numeric - f64::from(analytic)).abs() / (1e-3 + numeric.abs());
             worst = worst.max(err);
         }
@@ -368,7 +374,8 @@ mod tests {
             up.w.as_slice_mut().unwrap()[k] += h;
             down.w.as_slice_mut().unwrap()[k] -= h;
             let numeric = (kl_at(&up) - kl_at(&down)) / (2.0 * f64::from(h));
-            let analytic = f64::from(with.w.as_slice().unwrap()[k] - without.w.as_slice().unwrap()[k]);
+            let analytic =
+                f64::from(with.w.as_slice().unwrap()[k] - without.w.as_slice().unwrap()[k]);
             assert!(
                 (numeric - analytic).abs() <= 2e-2 * numeric.abs() + 1e-5,
                 "w[{k}]: numeric {numeric}, analytic {analytic}"

@@ -211,8 +211,15 @@ pub fn fit_gender_pair(
     report: &mut FitReport,
     label: &str,
 ) -> Result<[Dae; 2], DaeError> {
-    let rows = |g: usize| -> Vec<usize> { (0..train.gender.len()).filter(|&i| train.gender[i] == g).collect() };
-    let sets = [train.x.select(Axis(0), &rows(0)), train.x.select(Axis(0), &rows(1))];
+    let rows = |g: usize| -> Vec<usize> {
+        (0..train.gender.len())
+            .filter(|&i| train.gender[i] == g)
+            .collect()
+    };
+    let sets = [
+        train.x.select(Axis(0), &rows(0)),
+        train.x.select(Axis(0), &rows(1)),
+    ];
     let mut out = [theta_n.clone(), theta_n.clone()];
     for g in 0..2 {
         if sets[g].nrows() == 0 {
@@ -274,12 +281,15 @@ pub fn fit(
                     SystemKind::Loss2 => cfg.gamma,
                     _ => 0.0,
                 };
-                let [f, m] = fit_gender_pair(cfg, &theta_n, train, weight, seed, &mut report, kind.name())?;
+                let [f, m] =
+                    fit_gender_pair(cfg, &theta_n, train, weight, seed, &mut report, kind.name())?;
                 vec![vec![f], vec![m]]
             }
             SystemKind::Combination => {
-                let [f1, m1] = fit_gender_pair(cfg, &theta_n, train, -cfg.beta, seed, &mut report, "loss1")?;
-                let [f2, m2] = fit_gender_pair(cfg, &theta_n, train, cfg.gamma, seed, &mut report, "loss2")?;
+                let [f1, m1] =
+                    fit_gender_pair(cfg, &theta_n, train, -cfg.beta, seed, &mut report, "loss1")?;
+                let [f2, m2] =
+                    fit_gender_pair(cfg, &theta_n, train, cfg.gamma, seed, &mut report, "loss2")?;
                 vec![vec![f1, f2], vec![m1, m2]]
             }
             SystemKind::Random => unreachable!("handled above"),
@@ -299,7 +309,14 @@ pub fn fit(
         )?;
         let mut soft = Softmax::zeros(train.n_classes, cfg.hidden);
         let mut rng = stage_rng(seed, 12);
-        report.finetune_ce = modified::finetune(&mut emotional, &mut soft, train.x, train.y, &cfg.finetune, &mut rng)?;
+        report.finetune_ce = modified::finetune(
+            &mut emotional,
+            &mut soft,
+            train.x,
+            train.y,
+            &cfg.finetune,
+            &mut rng,
+        )?;
     }
     Ok((
         EmotionEncoder {
@@ -320,14 +337,19 @@ mod tests {
         let y: Vec<usize> = (0..48).map(|i| i % 3).collect();
         let g: Vec<usize> = (0..48).map(|i| (i / 3) % 2).collect();
         let x = Array2::from_shape_fn((48, 20), |(i, j)| {
-            let base = if j % 3 == y[i] { 0.8 } else { 0.2 } + if g[i] == 1 && j < 10 { 0.1 } else { 0.0 };
+            let base =
+                if j % 3 == y[i] { 0.8 } else { 0.2 } + if g[i] == 1 && j < 10 { 0.1 } else { 0.0 };
             (base + rng.gen_range(-0.05f32..0.05)).clamp(0.0, 1.0)
         });
         (x, y, g)
     }
 
     fn small() -> DaeConfig {
-        let s = |epochs, lr| Stage { epochs, lr, batch: 8 };
+        let s = |epochs, lr| Stage {
+            epochs,
+            lr,
+            batch: 8,
+        };
         DaeConfig {
             hidden: 6,
             neutral: s(5, 0.05),
@@ -342,7 +364,12 @@ mod tests {
     fn every_system_trains_and_is_deterministic() {
         let (x, y, g) = toy(0);
         let neutral = x.select(Axis(0), &(0..48).filter(|i| i % 3 == 0).collect::<Vec<_>>());
-        let set = TrainingSet { x: x.view(), y: &y, n_classes: 3, gender: &g };
+        let set = TrainingSet {
+            x: x.view(),
+            y: &y,
+            n_classes: 3,
+            gender: &g,
+        };
         for kind in SystemKind::ALL {
             let (a, _) = fit(kind, &small(), &set, neutral.view(), 7).unwrap();
             let (b, _) = fit(kind, &small(), &set, neutral.view(), 7).unwrap();
@@ -358,9 +385,19 @@ mod tests {
     #[test]
     fn systems_differ_where_they_should() {
         let (x, y, g) = toy(1);
-        let set = TrainingSet { x: x.view(), y: &y, n_classes: 3, gender: &g };
+        let set = TrainingSet {
+            x: x.view(),
+            y: &y,
+            n_classes: 3,
+            gender: &g,
+        };
         let enc = |k| fit(k, &small(), &set, x.view(), 3).unwrap().0;
-        let (l1, l2, nokl, dae) = (enc(SystemKind::Loss1), enc(SystemKind::Loss2), enc(SystemKind::NoKl), enc(SystemKind::Dae));
+        let (l1, l2, nokl, dae) = (
+            enc(SystemKind::Loss1),
+            enc(SystemKind::Loss2),
+            enc(SystemKind::NoKl),
+            enc(SystemKind::Dae),
+        );
         assert_ne!(l1, l2);
         assert_ne!(l1, nokl);
         assert_ne!(nokl, dae);

@@ -26,7 +26,14 @@ pub fn gemm(
 
 /// The call into the `gemm` crate (runtime dispatch to the CPU's vector
 /// instructions).
-fn block_gemm(alpha: f32, a: ArrayView2<f32>, b: ArrayView2<f32>, beta: f32, mut out: ArrayViewMut2<f32>, par: gemm::Parallelism) {
+fn block_gemm(
+    alpha: f32,
+    a: ArrayView2<f32>,
+    b: ArrayView2<f32>,
+    beta: f32,
+    mut out: ArrayViewMut2<f32>,
+    par: gemm::Parallelism,
+) {
     let (m, k) = a.dim();
     let n = b.ncols();
     if m == 0 || n == 0 {
@@ -99,10 +106,15 @@ mod tests {
 
     #[test]
     fn thread_count_does_not_change_the_result() {
-        let a = Array2::from_shape_fn((300, 1582), |(i, j)| ((i * 7 + j * 3) % 11) as f32 * 0.1 + 1e-3 * j as f32);
+        let a = Array2::from_shape_fn((300, 1582), |(i, j)| {
+            ((i * 7 + j * 3) % 11) as f32 * 0.1 + 1e-3 * j as f32
+        });
         let b = Array2::from_shape_fn((1582, 200), |(i, j)| ((i + 2 * j) % 5) as f32 * 0.37 - 0.7);
         let on = |n: usize| {
-            let pool = rayon::ThreadPoolBuilder::new().num_threads(n).build().unwrap();
+            let pool = rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .unwrap();
             pool.install(|| matmul(a.view(), b.t().t()))
         };
         let one = on(1);

@@ -193,13 +193,31 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let x = Array2::from_shape_fn((40, 10), |(i, j)| ((i * 3 + j) % 7) as f32 / 7.0);
         let neutral = NeutralProjection {
-            per_group: vec![vec![Dae::random(10, 4, &mut rng)], vec![Dae::random(10, 4, &mut rng)]],
+            per_group: vec![
+                vec![Dae::random(10, 4, &mut rng)],
+                vec![Dae::random(10, 4, &mut rng)],
+            ],
         };
         let before = neutral.per_group.clone();
         let groups: Vec<usize> = (0..40).map(|i| i % 2).collect();
         let mut e = Dae::random(10, 6, &mut rng);
-        let stage = Stage { epochs: 30, lr: 0.1, batch: 8 };
-        let h = pretrain_emotional(&mut e, &neutral, x.view(), &groups, 0.7, &stage, Corruption::Gaussian(0.1), LossScale::Sum, &mut rng).unwrap();
+        let stage = Stage {
+            epochs: 30,
+            lr: 0.1,
+            batch: 8,
+        };
+        let h = pretrain_emotional(
+            &mut e,
+            &neutral,
+            x.view(),
+            &groups,
+            0.7,
+            &stage,
+            Corruption::Gaussian(0.1),
+            LossScale::Sum,
+            &mut rng,
+        )
+        .unwrap();
         assert_eq!(neutral.per_group, before);
         assert!(h.loss[29] < 0.7 * h.loss[0], "{:?}", h.loss);
     }
@@ -208,12 +226,14 @@ mod tests {
     fn finetuning_lowers_the_cross_entropy() {
         let mut rng = StdRng::seed_from_u64(2);
         let y: Vec<usize> = (0..60).map(|i| i % 3).collect();
-        let x = Array2::from_shape_fn((60, 8), |(i, j)| {
-            if j % 3 == y[i] { 0.9 } else { 0.1 }
-        });
+        let x = Array2::from_shape_fn((60, 8), |(i, j)| if j % 3 == y[i] { 0.9 } else { 0.1 });
         let mut e = Dae::random(8, 5, &mut rng);
         let mut s = Softmax::zeros(3, 5);
-        let stage = Stage { epochs: 50, lr: 0.5, batch: 10 };
+        let stage = Stage {
+            epochs: 50,
+            lr: 0.5,
+            batch: 10,
+        };
         let ce = finetune(&mut e, &mut s, x.view(), &y, &stage, &mut rng).unwrap();
         assert!((ce[0] - 3f64.ln()).abs() < 0.2, "{}", ce[0]);
         assert!(ce[49] < 0.3, "{ce:?}");

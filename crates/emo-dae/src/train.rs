@@ -37,13 +37,16 @@ impl Corruption {
             .into_par_iter()
             .enumerate()
             .for_each(|(i, mut row)| {
-                let mut r = SmallRng::seed_from_u64(base ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
+                let mut r =
+                    SmallRng::seed_from_u64(base ^ (i as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
                 match this {
                     Corruption::Gaussian(sd) => row.mapv_inplace(|v| {
                         let n: f32 = r.sample(StandardNormal);
                         v + sd * n
                     }),
-                    Corruption::Masking(p) => row.mapv_inplace(|v| if r.gen::<f32>() < p { 0.0 } else { v }),
+                    Corruption::Masking(p) => {
+                        row.mapv_inplace(|v| if r.gen::<f32>() < p { 0.0 } else { v })
+                    }
                     Corruption::None => {}
                 }
             });
@@ -111,20 +114,22 @@ pub fn train_dae(
         for rows in minibatches(x.nrows(), stage.batch, rng) {
             let xb = x.select(Axis(0), &rows);
             let noisy = corruption.apply(xb.view(), rng);
-            let term: Option<KlTerm<'_>> = match &kl {
-                Some(k) => Some(KlTerm {
-                    other: k.other.view(),
-                    weight: k.weight,
-                    fixed_q: fixed_q.as_ref().map(|q| q.view()),
-                }),
-                None => None,
-            };
+            let term: Option<KlTerm<'_>> = kl.as_ref().map(|k| KlTerm {
+                other: k.other.view(),
+                weight: k.weight,
+                fixed_q: fixed_q.as_ref().map(|q| q.view()),
+            });
             let (l, _, mut g) = dae.loss_and_grads(xb.view(), noisy.view(), scale, None);
             let mut k = 0.0;
             if let Some(term) = term {
                 let (v, gk) = dae.kl_and_grads(xb.view(), term);
                 // the ratio of the two gradient parts is part of the record
-                let norm = |a: &Array2<f32>| a.iter().map(|&v| f64::from(v) * f64::from(v)).sum::<f64>().sqrt();
+                let norm = |a: &Array2<f32>| {
+                    a.iter()
+                        .map(|&v| f64::from(v) * f64::from(v))
+                        .sum::<f64>()
+                        .sqrt()
+                };
                 ratio += norm(&gk.w) / norm(&g.w).max(f64::MIN_POSITIVE);
                 g.add(&gk);
                 k = v;
@@ -157,7 +162,11 @@ mod tests {
     fn data(rng: &mut StdRng) -> Array2<f32> {
         // rows near two prototypes, so there is structure to learn
         Array2::from_shape_fn((64, 12), |(i, j)| {
-            let proto = if i % 2 == 0 { j as f32 / 12.0 } else { 1.0 - j as f32 / 12.0 };
+            let proto = if i % 2 == 0 {
+                j as f32 / 12.0
+            } else {
+                1.0 - j as f32 / 12.0
+            };
             (proto + rng.gen_range(-0.05..0.05f32)).clamp(0.0, 1.0)
         })
     }
@@ -167,8 +176,21 @@ mod tests {
         let mut rng = StdRng::seed_from_u64(1);
         let x = data(&mut rng);
         let mut dae = Dae::random(12, 6, &mut rng);
-        let stage = Stage { epochs: 40, lr: 0.1, batch: 8 };
-        let h = train_dae(&mut dae, x.view(), &stage, Corruption::Gaussian(0.1), LossScale::Sum, None, &mut rng).unwrap();
+        let stage = Stage {
+            epochs: 40,
+            lr: 0.1,
+            batch: 8,
+        };
+        let h = train_dae(
+            &mut dae,
+            x.view(),
+            &stage,
+            Corruption::Gaussian(0.1),
+            LossScale::Sum,
+            None,
+            &mut rng,
+        )
+        .unwrap();
         assert!(h.loss[39] < 0.5 * h.loss[0], "{:?}", h.loss);
     }
 
@@ -176,16 +198,36 @@ mod tests {
     fn loss1_raises_and_loss2_lowers_the_kl() {
         let mut rng = StdRng::seed_from_u64(2);
         let x = data(&mut rng);
-        let (a, b) = (x.slice(ndarray::s![..32, ..]), x.slice(ndarray::s![32.., ..]));
+        let (a, b) = (
+            x.slice(ndarray::s![..32, ..]),
+            x.slice(ndarray::s![32.., ..]),
+        );
         // make the two sets differ
         let b = b.mapv(|v| v * 0.5);
         let start = Dae::random(12, 6, &mut rng);
         let kl_after = |weight: f32| {
             let mut d = start.clone();
-            let stage = Stage { epochs: 30, lr: 0.05, batch: 8 };
-            let partner = KlPartner { other: b.view(), weight, q_per_epoch: false };
+            let stage = Stage {
+                epochs: 30,
+                lr: 0.05,
+                batch: 8,
+            };
+            let partner = KlPartner {
+                other: b.view(),
+                weight,
+                q_per_epoch: false,
+            };
             let mut r = StdRng::seed_from_u64(9);
-            let h = train_dae(&mut d, a, &stage, Corruption::None, LossScale::Mean, Some(partner), &mut r).unwrap();
+            let h = train_dae(
+                &mut d,
+                a,
+                &stage,
+                Corruption::None,
+                LossScale::Mean,
+                Some(partner),
+                &mut r,
+            )
+            .unwrap();
             *h.kl.last().unwrap()
         };
         let (none, loss1, loss2) = (kl_after(0.0), kl_after(-1.0), kl_after(1.0));
@@ -198,8 +240,21 @@ mod tests {
             let mut rng = StdRng::seed_from_u64(seed);
             let x = data(&mut rng);
             let mut dae = Dae::random(12, 6, &mut rng);
-            let stage = Stage { epochs: 3, lr: 0.1, batch: 5 };
-            train_dae(&mut dae, x.view(), &stage, Corruption::Gaussian(0.1), LossScale::Sum, None, &mut rng).unwrap();
+            let stage = Stage {
+                epochs: 3,
+                lr: 0.1,
+                batch: 5,
+            };
+            train_dae(
+                &mut dae,
+                x.view(),
+                &stage,
+                Corruption::Gaussian(0.1),
+                LossScale::Sum,
+                None,
+                &mut rng,
+            )
+            .unwrap();
             dae
         };
         assert_eq!(run(4), run(4));

@@ -178,7 +178,12 @@ pub fn mean_sd(v: &[f64]) -> (f64, f64) {
 /// The paper's Tables 2 and 3 from several runs (seeds) of several systems:
 /// UAR and per-class recall in %, mean ± standard deviation over the runs.
 pub fn seed_tables(runs: &[(String, Vec<Report>)]) -> String {
-    let Some(classes) = runs.iter().flat_map(|(_, r)| r.first()).map(|r| r.classes.clone()).next() else {
+    let Some(classes) = runs
+        .iter()
+        .flat_map(|(_, r)| r.first())
+        .map(|r| r.classes.clone())
+        .next()
+    else {
         return String::new();
     };
     let pm = |v: &[f64]| {
@@ -189,9 +194,18 @@ pub fn seed_tables(runs: &[(String, Vec<Report>)]) -> String {
     for (name, reports) in runs {
         let uar: Vec<f64> = reports.iter().map(|r| r.metrics.uar).collect();
         let war: Vec<f64> = reports.iter().map(|r| r.metrics.war).collect();
-        out += &format!("| {name} | {} | {} | {} |\n", pm(&uar), pm(&war), reports.len());
+        out += &format!(
+            "| {name} | {} | {} | {} |\n",
+            pm(&uar),
+            pm(&war),
+            reports.len()
+        );
     }
-    out += &format!("\n| system | {} |\n|---|{}\n", classes.join(" | "), "---|".repeat(classes.len()));
+    out += &format!(
+        "\n| system | {} |\n|---|{}\n",
+        classes.join(" | "),
+        "---|".repeat(classes.len())
+    );
     for (name, reports) in runs {
         let cells: Vec<String> = (0..classes.len())
             .map(|c| {

@@ -12,6 +12,8 @@ mod format;
 mod svm;
 
 pub use format::FORMAT_VERSION;
+/// The array crate of the public API.
+pub use ndarray;
 pub use svm::CompactSvm;
 
 use emo_dae::{DaeConfig, EmotionEncoder, SystemKind};
@@ -64,6 +66,9 @@ pub struct Meta {
     pub normalisation: Norm,
     /// Normalisation of the pipeline for clips without speaker information.
     pub fallback_normalisation: Option<Norm>,
+    /// The fallback pipeline's SVM settings (default: those of `svm`).
+    #[serde(default)]
+    pub fallback_svm: Option<SvmParams>,
     pub dae: Option<DaeConfig>,
     pub svm: SvmParams,
     pub probabilities: String,
@@ -76,6 +81,15 @@ pub struct Meta {
     pub command: String,
     /// Free text: e.g. its measured accuracy and the licences of the training data.
     pub notes: Vec<String>,
+    /// Encoder weights and support vectors stored in half precision (the
+    /// model was trained and predicts with exactly those rounded values).
+    #[serde(default)]
+    pub half: bool,
+}
+
+/// `v` rounded to the nearest half-precision value.
+pub fn to_half(v: f32) -> f32 {
+    half::f16::from_f32(v).to_f32()
 }
 
 /// One way from raw features to classes.
@@ -96,26 +110,29 @@ pub struct Prediction {
 
 impl Pipeline {
     /// Trains on labelled rows (already speaker- or corpus-standardised if
-    /// `norm` says so; that step is unsupervised and per group).
-    pub fn fit(
-        data: &Data,
-        norm: Norm,
-        system: &str,
-        dae: &DaeConfig,
-        svm: &SvmParams,
-        seed: u64,
-        neutral: Option<&Array2<f64>>,
-    ) -> Result<Self, ModelError> {
+    /// `norm` says so), with `spec`'s system, DAE settings, seed and storage
+    /// precision and the given SVM settings.
+    pub fn fit(data: &Data, norm: Norm, svm: &SvmParams, spec: &Spec) -> Result<Self, ModelError> {
+        let (system, dae, seed, half) = (spec.system.as_str(), &spec.dae, spec.seed, spec.half);
+        let neutral = spec.neutral.as_ref();
         let train = |e: emo_eval::EvalError| ModelError::Train(e.to_string());
+        let round = |v: f32| if half { to_half(v) } else { v };
         let (minmax, encoder, x) = if system == "static" {
             let minmax = MinMax::fit(data.x.view());
-            let x = scaled_f32(&minmax, data.x.view()).mapv(f64::from);
+            let x = scaled_f32(&minmax, data.x.view()).mapv(|v| f64::from(round(v)));
             (minmax, None, x)
         } else {
             let kind: SystemKind = system.parse().map_err(ModelError::Train)?;
             let mut s = DaeSvm::new(kind, *dae, *svm);
             s.neutral = neutral.cloned();
-            let (minmax, enc, x) = s.fit_front_end(data, seed).map_err(train)?;
+            let (minmax, mut enc, mut x) = s.fit_front_end(data, seed).map_err(train)?;
+            if half {
+                // the SVM is trained on what the stored encoder computes
+                enc.w.mapv_inplace(to_half);
+                enc.b.mapv_inplace(to_half);
+                let scaled = scaled_f32(&minmax, data.x.view());
+                x = enc.features(scaled.view()).mapv(|v| f64::from(to_half(v)));
+            }
             (minmax, Some(enc), x)
         };
         let mut model = SvmModel::fit(x.view(), &data.y, data.classes.len(), svm)
@@ -143,7 +160,11 @@ impl Pipeline {
     /// Predictions of rows that went through the group standardisation.
     pub fn predict(&self, x: ArrayView2<f64>) -> Vec<Prediction> {
         let inputs = self.inputs(x);
-        inputs.rows().into_iter().map(|r| self.svm.predict(r)).collect()
+        inputs
+            .rows()
+            .into_iter()
+            .map(|r| self.svm.predict(r))
+            .collect()
     }
 }
 
@@ -174,34 +195,27 @@ pub struct Spec {
     pub norm: Norm,
     /// A second pipeline for lone clips (only with `speaker` normalisation).
     pub fallback: Option<Norm>,
+    /// The fallback pipeline's SVM (default: `svm`).
+    pub fallback_svm: Option<SvmParams>,
     pub dae: DaeConfig,
     pub svm: SvmParams,
     pub seed: u64,
     /// Raw features of neutral speech for θn (default: the neutral-labelled rows).
     pub neutral: Option<Array2<f64>>,
+    /// Store (and use) encoder weights and support vectors in half precision.
+    pub half: bool,
 }
 
 impl Model {
     /// Trains the model on all rows of `data` (raw features).
     pub fn train(data: &Data, spec: &Spec, meta_base: Meta) -> Result<Self, ModelError> {
-        let main = Pipeline::fit(
-            &data.normalised(spec.norm),
-            spec.norm,
-            &spec.system,
-            &spec.dae,
-            &spec.svm,
-            spec.seed,
-            spec.neutral.as_ref(),
-        )?;
+        let main = Pipeline::fit(&data.normalised(spec.norm), spec.norm, &spec.svm, spec)?;
         let fallback = match spec.fallback {
             Some(n) if spec.norm == Norm::Speaker && n != Norm::Speaker => Some(Pipeline::fit(
                 &data.normalised(n),
                 n,
-                &spec.system,
-                &spec.dae,
-                &spec.svm,
-                spec.seed,
-                spec.neutral.as_ref(),
+                spec.fallback_svm.as_ref().unwrap_or(&spec.svm),
+                spec,
             )?),
             _ => None,
         };
@@ -219,6 +233,7 @@ impl Model {
             system: spec.system.clone(),
             normalisation: spec.norm,
             fallback_normalisation: fallback.as_ref().map(|p| p.norm),
+            fallback_svm: fallback.as_ref().and(spec.fallback_svm),
             dae: (spec.system != "static").then_some(spec.dae),
             svm: spec.svm,
             probabilities: "Platt sigmoid per pairwise machine (5-fold internal cross-validation) and pairwise coupling, as libsvm -b 1; the label is the most probable class".into(),
@@ -226,6 +241,7 @@ impl Model {
             corpora,
             utterances: data.y.len(),
             speakers: speakers.len(),
+            half: spec.half,
             ..meta_base
         };
         Ok(Model {
@@ -287,10 +303,14 @@ impl Model {
             path: path.to_owned(),
             source,
         };
-        let dir = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let dir = path
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         let tmp = dir.join(format!(
             ".{}.tmp-{}",
-            path.file_name().map_or("model".into(), |n| n.to_string_lossy()),
+            path.file_name()
+                .map_or("model".into(), |n| n.to_string_lossy()),
             std::process::id()
         ));
         {

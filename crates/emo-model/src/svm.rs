@@ -74,10 +74,14 @@ impl CompactSvm {
             .rows()
             .into_iter()
             .map(|sv| {
-                let d: f64 = sv.iter().zip(x.iter()).map(|(&s, &v)| {
-                    let t = f64::from(s) - v;
-                    t * t
-                }).sum();
+                let d: f64 = sv
+                    .iter()
+                    .zip(x.iter())
+                    .map(|(&s, &v)| {
+                        let t = f64::from(s) - v;
+                        t * t
+                    })
+                    .sum();
                 (-self.gamma * d).exp()
             })
             .collect();
@@ -87,7 +91,12 @@ impl CompactSvm {
         let at = |c: usize| present.iter().position(|&p| p == c).unwrap_or(0);
         let mut r = Array2::<f64>::zeros((present.len(), present.len()));
         for m in &self.machines {
-            let f = m.sv.iter().zip(&m.coef).map(|(&i, &c)| c * k[i as usize]).sum::<f64>() - m.rho;
+            let f =
+                m.sv.iter()
+                    .zip(&m.coef)
+                    .map(|(&i, &c)| c * k[i as usize])
+                    .sum::<f64>()
+                    - m.rho;
             let p = m.platt.probability(f).clamp(1e-7, 1.0 - 1e-7);
             r[[at(m.a), at(m.b)]] = p;
             r[[at(m.b), at(m.a)]] = 1.0 - p;
@@ -102,6 +111,9 @@ impl CompactSvm {
                 class = c;
             }
         }
-        crate::Prediction { class, probabilities }
+        crate::Prediction {
+            class,
+            probabilities,
+        }
     }
 }

@@ -51,7 +51,11 @@ pub fn standardise_groups<G: PartialEq>(x: &mut Array2<f64>, groups: &[G]) {
         let std = sub.std_axis(Axis(0), 0.0);
         for &r in &rows {
             for (j, v) in x.row_mut(r).iter_mut().enumerate() {
-                *v = if std[j] > 0.0 { (*v - mean[j]) / std[j] } else { 0.0 };
+                *v = if std[j] > 0.0 {
+                    (*v - mean[j]) / std[j]
+                } else {
+                    0.0
+                };
             }
         }
     }

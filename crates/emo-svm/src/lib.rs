@@ -197,7 +197,13 @@ pub(crate) fn solve_pair(
         .map_err(|e| SvmError::Solver(e.to_string()))?;
     let thresh = 100.0 * f64::EPSILON;
     let alpha = (0..rows.len())
-        .map(|r| if svm.alpha[r].abs() > thresh { svm.alpha[r] } else { 0.0 })
+        .map(|r| {
+            if svm.alpha[r].abs() > thresh {
+                svm.alpha[r]
+            } else {
+                0.0
+            }
+        })
         .collect();
     Ok((alpha, svm.rho))
 }

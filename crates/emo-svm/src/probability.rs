@@ -146,12 +146,17 @@ impl SvmModel {
         let mut rng = StdRng::seed_from_u64(seed);
         let mut platt = Vec::new();
         for m in &self.machines {
-            let mut rows: Vec<usize> = (0..y.len()).filter(|&r| y[r] == m.a || y[r] == m.b).collect();
+            let mut rows: Vec<usize> = (0..y.len())
+                .filter(|&r| y[r] == m.a || y[r] == m.b)
+                .collect();
             rows.shuffle(&mut rng);
             let mut dec = vec![0.0; rows.len()];
             for f in 0..FOLDS {
                 let held: Vec<usize> = (0..rows.len()).filter(|i| i % FOLDS == f).collect();
-                let fit: Vec<usize> = (0..rows.len()).filter(|i| i % FOLDS != f).map(|i| rows[i]).collect();
+                let fit: Vec<usize> = (0..rows.len())
+                    .filter(|i| i % FOLDS != f)
+                    .map(|i| rows[i])
+                    .collect();
                 let targets: Vec<bool> = fit.iter().map(|&r| y[r] == m.a).collect();
                 let (n_pos, n) = (targets.iter().filter(|&&t| t).count(), targets.len());
                 if n_pos == 0 || n_pos == n {
@@ -257,7 +262,11 @@ mod tests {
             }
         }
         let x = Array2::from_shape_vec((60, 2), rows.concat()).unwrap();
-        let p = SvmParams { c: 1.0, gamma: Gamma::Value(1.0), eps: 1e-3 };
+        let p = SvmParams {
+            c: 1.0,
+            gamma: Gamma::Value(1.0),
+            eps: 1e-3,
+        };
         let mut m = SvmModel::fit(x.view(), &y, 3, &p).unwrap();
         assert!(m.probabilities(x.row(0)).is_none());
         m.calibrate(x.view(), &y, &p, 1).unwrap();
