@@ -44,10 +44,18 @@ def peak(cmd):
 print(f"{minutes:g}-minute recordings; peak resident memory (MB) and wall time")
 print("| recording | emo-pipe extract | openSMILE (opensmile-python) | target |")
 print("|---|---|---|---|")
+smile_mb = None
 for f in (mono, stereo):
     ours = peak([exe, "extract", f, "-o", os.path.join(out, "f.csv"), "-j", "1"])
-    smile = peak([sys.executable, "-c",
-                  "import sys, opensmile; opensmile.Smile(feature_set=opensmile.FeatureSet.IS10, "
-                  "feature_level=opensmile.FeatureLevel.Functionals).process_file(sys.argv[1])", f])
+    # openSMILE's peak grows with the recording (about 12.6 GB for 1 hour at 16 kHz
+    # here); the 48 kHz stereo file would need about 3 times that, more than this
+    # machine's 24 GiB, so it runs only where it fits
+    if smile_mb is None or smile_mb * 3 < 20_000:
+        smile = peak([sys.executable, "-c",
+                      "import sys, opensmile; opensmile.Smile(feature_set=opensmile.FeatureSet.IS10, "
+                      "feature_level=opensmile.FeatureLevel.Functionals).process_file(sys.argv[1])", f])
+        smile_mb, cell = smile[0], f"{smile[0]:.0f} MB ({smile[1]})"
+    else:
+        cell = f"not run (would need about {3 * smile_mb / 1024:.0f} GB)"
     ok = "met" if ours[0] < 300 else "NOT met"
-    print(f"| {os.path.basename(f)} | {ours[0]:.0f} MB ({ours[1]}) | {smile[0]:.0f} MB ({smile[1]}) | < 300 MB: {ok} |", flush=True)
+    print(f"| {os.path.basename(f)} | {ours[0]:.0f} MB ({ours[1]}) | {cell} | < 300 MB: {ok} |", flush=True)

@@ -197,15 +197,13 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
                     reason: format!("{}-bit integer samples", spec.bits_per_sample),
                 })
             })?;
-            let raw = if spec.bits_per_sample == 16 {
-                read_pcm16(reader, path).map_err(WavFailure::Fatal)?
+            let samples = if spec.bits_per_sample == 16 {
+                read_pcm16(reader, path, fmt, opts.mode).map_err(WavFailure::Fatal)?
             } else {
-                collect_samples(reader.into_samples::<i32>()).map_err(decode_err)?
+                let raw = collect_samples(reader.into_samples::<i32>()).map_err(decode_err)?;
+                mix_int(&raw, nch, fmt, opts.mode)
             };
-            (
-                mix_int(&raw, nch, fmt, opts.mode),
-                format!("pcm{}", spec.bits_per_sample),
-            )
+            (samples, format!("pcm{}", spec.bits_per_sample))
         }
     };
     Ok(Audio {
@@ -216,30 +214,50 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
     })
 }
 
-/// 16-bit PCM in one read of the data chunk (the common case, and much faster
-/// than a per-sample iterator). A file cut short keeps its complete frames.
+/// 16-bit PCM, read in blocks of whole frames and mixed down block by block
+/// (the common case: much faster than a per-sample iterator, and only the mono
+/// result is ever held whole). A file cut short keeps its complete frames.
 fn read_pcm16<R: std::io::Read>(
     reader: hound::WavReader<R>,
     path: &Path,
-) -> Result<Vec<i32>, AudioError> {
+    fmt: IntFormat,
+    mode: InputMode,
+) -> Result<Vec<f32>, AudioError> {
     use std::io::Read;
     let declared = u64::from(reader.len()) * 2;
-    let nch = u64::from(reader.spec().channels);
+    let nch = usize::from(reader.spec().channels).max(1);
     let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
-    let mut bytes = Vec::with_capacity(declared.min(file_len) as usize);
-    reader
-        .into_inner()
-        .take(declared)
-        .read_to_end(&mut bytes)
-        .map_err(|e| AudioError::Decode {
+    let frame_bytes = 2 * nch;
+    let mut out = Vec::with_capacity((declared.min(file_len) as usize) / frame_bytes);
+    let mut data = reader.into_inner().take(declared);
+    let block = frame_bytes * 65536;
+    let mut bytes = vec![0u8; block];
+    let mut ints: Vec<i32> = Vec::with_capacity(block / 2);
+    let mut filled = 0usize;
+    loop {
+        let n = data.read(&mut bytes[filled..]).map_err(|e| AudioError::Decode {
             path: path.to_owned(),
             reason: format!("damaged sample data: {e}"),
         })?;
-    let whole = (bytes.len() as u64 / (2 * nch) * 2 * nch) as usize;
-    Ok(bytes[..whole]
-        .chunks_exact(2)
-        .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]])))
-        .collect())
+        filled += n;
+        if n != 0 && filled < block {
+            continue;
+        }
+        let whole = filled / frame_bytes * frame_bytes;
+        ints.clear();
+        ints.extend(
+            bytes[..whole]
+                .chunks_exact(2)
+                .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]]))),
+        );
+        out.extend(mix_int(&ints, nch, fmt, mode));
+        if n == 0 {
+            return Ok(out);
+        }
+        // keep a partial frame for the next block
+        bytes.copy_within(whole..filled, 0);
+        filled -= whole;
+    }
 }
 
 /// Collects samples; a file cut short inside its data chunk keeps the complete

@@ -239,7 +239,9 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
     let (mut last_t0, mut last_diff) = (0.0f32, 0.0f32);
     let (mut last_jl, mut last_jddp, mut last_sh) = (0.0f32, 0.0f32, 0.0f32);
     let mut cc: Vec<f64> = Vec::new();
-    let wide: Vec<f64> = signal.iter().map(|&v| f64::from(v)).collect();
+    // the frame's samples in double precision, converted per frame (a copy of
+    // the whole signal would double the memory of long recordings)
+    let mut mat64: Vec<f64> = Vec::new();
 
     for (k, &f) in f0.iter().enumerate() {
         let start_vidx = (k as i64 + 1) * pp_len;
@@ -264,7 +266,6 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
         let begin = (last_idx.max(0) as usize).min(signal.len());
         let end = (begin + to_read.max(0) as usize).min(signal.len());
         let mat = &signal[begin..end];
-        let mat64 = &wide[begin..end];
         let n = mat.len() as i64;
 
         let (mut n_periods, mut n_local, mut n_ddp) = (0.0f32, 0.0f32, 0.0f32);
@@ -278,9 +279,11 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             let span = (t0max - t0min + 1) as usize;
             cc.clear();
             cc.resize(span, 0.0);
+            mat64.clear();
+            mat64.extend(mat.iter().map(|&v| f64::from(v)));
             while start < n - 2 * t0max - 1 {
                 correlations(
-                    mat64,
+                    &mat64,
                     start as usize,
                     t0min as usize..=t0max as usize,
                     &mut cc,
