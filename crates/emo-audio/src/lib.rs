@@ -235,10 +235,12 @@ fn read_pcm16<R: std::io::Read>(
     let mut ints: Vec<i32> = Vec::with_capacity(block / 2);
     let mut filled = 0usize;
     loop {
-        let n = data.read(&mut bytes[filled..]).map_err(|e| AudioError::Decode {
-            path: path.to_owned(),
-            reason: format!("damaged sample data: {e}"),
-        })?;
+        let n = data
+            .read(&mut bytes[filled..])
+            .map_err(|e| AudioError::Decode {
+                path: path.to_owned(),
+                reason: format!("damaged sample data: {e}"),
+            })?;
         filled += n;
         if n != 0 && filled < block {
             continue;

@@ -193,6 +193,27 @@ pub fn neutral_rows(path: &Path, f: &FeatureArgs) -> Result<ndarray::Array2<f64>
     }))
 }
 
+/// The SVM settings.
+#[derive(clap::Args, Clone, Copy)]
+pub struct SvmArgs {
+    /// SVM penalty C.
+    #[arg(long, default_value_t = 1.0)]
+    pub c: f64,
+    /// RBF γ: 'scale' (1 / (features × variance of the training data)) or a number.
+    #[arg(long, default_value = "scale")]
+    pub gamma: emo_svm::Gamma,
+}
+
+impl SvmArgs {
+    pub fn params(&self) -> emo_svm::SvmParams {
+        emo_svm::SvmParams {
+            c: self.c,
+            gamma: self.gamma,
+            ..Default::default()
+        }
+    }
+}
+
 /// The DAE settings; defaults are the paper's (section 3.3).
 #[derive(clap::Args, Clone)]
 pub struct DaeArgs {

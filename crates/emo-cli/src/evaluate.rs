@@ -1,10 +1,9 @@
-use crate::data::{labelled_data, neutral_rows, DaeArgs, FeatureArgs};
+use crate::data::{labelled_data, neutral_rows, DaeArgs, FeatureArgs, SvmArgs};
 use anyhow::{bail, Context, Result};
 use emo_dae::SystemKind;
 use emo_eval::systems::{DaeSvm, StaticSvm};
 use emo_eval::{evaluate_cross, evaluate_loso, seed_tables, Data, Norm, Report, System};
 use emo_features::table::write_atomic;
-use emo_svm::{Gamma, SvmParams};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -41,12 +40,8 @@ pub struct Args {
     classes: Option<Vec<String>>,
     #[command(flatten)]
     source: FeatureArgs,
-    /// SVM penalty C.
-    #[arg(long, default_value_t = 1.0)]
-    c: f64,
-    /// RBF γ: 'scale' (1 / (features × variance of the training data)) or a number.
-    #[arg(long, default_value = "scale")]
-    gamma: Gamma,
+    #[command(flatten)]
+    svm: SvmArgs,
     /// Choose C and γ per fold by an inner leave-one-speaker-out search on the
     /// training speakers only (C 0.1-100, γ 0.25-4 × scale; static system only).
     #[arg(long)]
@@ -113,11 +108,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let (data, corpus, names, left_out) = labelled_data(&paths, a.classes.as_deref(), &a.source)?;
     let classes = data.classes.clone();
     let data = data.normalised(a.norm);
-    let svm = SvmParams {
-        c: a.c,
-        gamma: a.gamma,
-        ..Default::default()
-    };
+    let svm = a.svm.params();
     let neutral = match &a.dae.neutral {
         Some(_) if a.norm != Norm::MinMax => {
             bail!(
@@ -217,7 +208,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
             "classes": classes,
             "features": a.source.describe(),
             "normalisation": a.norm,
-            "svm": { "c": a.c, "gamma": a.gamma.to_string(), "grid": a.grid, "multiclass": "one-vs-one, majority vote" },
+            "svm": { "c": a.svm.c, "gamma": a.svm.gamma.to_string(), "grid": a.grid, "multiclass": "one-vs-one, majority vote" },
             "dae": config,
             "neutral_speech": a.dae.neutral.as_ref().map_or("neutral-labelled clips of the training speakers".to_string(), |p| p.display().to_string()),
             "seed": a.seed,

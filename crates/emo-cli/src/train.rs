@@ -1,8 +1,8 @@
-use crate::data::{labelled_data, neutral_rows, DaeArgs, FeatureArgs};
+use crate::data::{labelled_data, neutral_rows, DaeArgs, FeatureArgs, SvmArgs};
 use anyhow::{Context, Result};
 use emo_eval::Norm;
 use emo_model::{Meta, Model, Spec};
-use emo_svm::{Gamma, SvmParams};
+use emo_svm::SvmParams;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -34,12 +34,8 @@ pub struct Args {
     classes: Option<Vec<String>>,
     #[command(flatten)]
     source: FeatureArgs,
-    /// SVM penalty C.
-    #[arg(long, default_value_t = 1.0)]
-    c: f64,
-    /// RBF γ: 'scale' or a number.
-    #[arg(long, default_value = "scale")]
-    gamma: Gamma,
+    #[command(flatten)]
+    svm: SvmArgs,
     #[command(flatten)]
     dae: DaeArgs,
     /// Random seed.
@@ -85,15 +81,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
         fallback,
         fallback_svm: a.fallback_c.map(|c| SvmParams {
             c,
-            gamma: a.gamma,
-            ..Default::default()
+            ..a.svm.params()
         }),
         dae: a.dae.config(),
-        svm: SvmParams {
-            c: a.c,
-            gamma: a.gamma,
-            ..Default::default()
-        },
+        svm: a.svm.params(),
         seed: a.seed,
         neutral,
         half: a.half,

@@ -3,10 +3,17 @@
 //! manifest's folder.
 
 use crate::{Corpus, CorpusError, Gender, Skipped, Utterance};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
-/// Reads a manifest CSV.
-pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
+/// A simple comma-separated table: the column of each required name and the
+/// data lines (1-based line number, trimmed fields), every line checked to have
+/// as many fields as the header; blank lines are skipped.
+struct Table {
+    columns: Vec<usize>,
+    rows: Vec<(usize, Vec<String>)>,
+}
+
+fn read_table(path: &Path, required: &[&str]) -> Result<Table, CorpusError> {
     let text = std::fs::read_to_string(path).map_err(|source| CorpusError::Io {
         path: path.to_owned(),
         source,
@@ -16,38 +23,54 @@ pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
         line,
         reason,
     };
-    let base = path.parent().unwrap_or(Path::new("."));
     let mut lines = text.lines().enumerate();
-    let (_, header) = lines
-        .next()
-        .ok_or_else(|| parse(1, "empty manifest".into()))?;
+    let (_, header) = lines.next().ok_or_else(|| parse(1, "empty file".into()))?;
     let cols: Vec<String> = header
         .split(',')
         .map(|s| s.trim().to_ascii_lowercase())
         .collect();
-    let col = |name: &str| {
-        cols.iter().position(|c| c == name).ok_or_else(|| {
-            parse(
-                1,
-                format!("no '{name}' column (need path,speaker,gender,label)"),
-            )
+    let columns = required
+        .iter()
+        .map(|name| {
+            cols.iter().position(|c| c == name).ok_or_else(|| {
+                parse(
+                    1,
+                    format!("no '{name}' column (need {})", required.join(",")),
+                )
+            })
         })
-    };
-    let (pi, si, gi, li) = (col("path")?, col("speaker")?, col("gender")?, col("label")?);
-    let mut c = Corpus::default();
+        .collect::<Result<Vec<usize>, _>>()?;
+    let mut rows = Vec::new();
     for (i, line) in lines {
         if line.trim().is_empty() {
             continue;
         }
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
+        let f: Vec<String> = line.split(',').map(|s| s.trim().to_string()).collect();
         if f.len() != cols.len() {
             return Err(parse(
                 i + 1,
                 format!("{} fields, the header has {}", f.len(), cols.len()),
             ));
         }
-        let gender: Gender = f[gi].parse().map_err(|e: String| parse(i + 1, e))?;
-        let p = base.join(f[pi]);
+        rows.push((i + 1, f));
+    }
+    Ok(Table { columns, rows })
+}
+
+/// Reads a manifest CSV.
+pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
+    let t = read_table(path, &["path", "speaker", "gender", "label"])?;
+    let (pi, si, gi, li) = (t.columns[0], t.columns[1], t.columns[2], t.columns[3]);
+    let parse = |line: usize, reason: String| CorpusError::Parse {
+        path: path.to_owned(),
+        line,
+        reason,
+    };
+    let base = path.parent().unwrap_or(Path::new("."));
+    let mut c = Corpus::default();
+    for (line, f) in t.rows {
+        let gender: Gender = f[gi].parse().map_err(|e: String| parse(line, e))?;
+        let p = base.join(&f[pi]);
         if !p.exists() {
             c.skipped.push(Skipped {
                 what: p.display().to_string(),
@@ -57,7 +80,7 @@ pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
         }
         let label = f[li].to_ascii_lowercase();
         if label.is_empty() {
-            return Err(parse(i + 1, "empty label".into()));
+            return Err(parse(line, "empty label".into()));
         }
         c.utterances.push(Utterance {
             name: p
@@ -78,43 +101,17 @@ pub fn read_manifest(path: &Path) -> Result<Corpus, CorpusError> {
 /// A speaker list for classification: a CSV with `path,speaker` columns (more
 /// allowed). Returns (canonical path, speaker) pairs; relative paths are
 /// relative to the list's folder.
-pub fn read_speaker_list(path: &Path) -> Result<Vec<(std::path::PathBuf, String)>, CorpusError> {
-    let text = std::fs::read_to_string(path).map_err(|source| CorpusError::Io {
-        path: path.to_owned(),
-        source,
-    })?;
-    let parse = |line: usize, reason: String| CorpusError::Parse {
-        path: path.to_owned(),
-        line,
-        reason,
-    };
+pub fn read_speaker_list(path: &Path) -> Result<Vec<(PathBuf, String)>, CorpusError> {
+    let t = read_table(path, &["path", "speaker"])?;
     let base = path.parent().unwrap_or(Path::new("."));
-    let mut lines = text.lines().enumerate();
-    let (_, header) = lines.next().ok_or_else(|| parse(1, "empty file".into()))?;
-    let cols: Vec<String> = header
-        .split(',')
-        .map(|s| s.trim().to_ascii_lowercase())
-        .collect();
-    let col = |name: &str| {
-        cols.iter()
-            .position(|c| c == name)
-            .ok_or_else(|| parse(1, format!("no '{name}' column (need path,speaker)")))
-    };
-    let (pi, si) = (col("path")?, col("speaker")?);
-    let mut out = Vec::new();
-    for (i, line) in lines {
-        if line.trim().is_empty() {
-            continue;
-        }
-        let f: Vec<&str> = line.split(',').map(str::trim).collect();
-        if f.len() != cols.len() {
-            return Err(parse(
-                i + 1,
-                format!("{} fields, the header has {}", f.len(), cols.len()),
-            ));
-        }
-        let p = base.join(f[pi]);
-        out.push((std::fs::canonicalize(&p).unwrap_or(p), f[si].to_string()));
-    }
-    Ok(out)
+    Ok(t.rows
+        .into_iter()
+        .map(|(_, f)| {
+            let p = base.join(&f[t.columns[0]]);
+            (
+                std::fs::canonicalize(&p).unwrap_or(p),
+                f[t.columns[1]].clone(),
+            )
+        })
+        .collect())
 }

@@ -40,6 +40,8 @@ pub enum ModelError {
         found: u32,
         supported: u32,
     },
+    #[error(transparent)]
+    Write(#[from] emo_features::table::TableError),
     #[error("training failed: {0}")]
     Train(String),
     #[error("{0}")]
@@ -299,30 +301,7 @@ impl Model {
     /// model at `path` is never half-overwritten.
     pub fn save(&self, path: &Path) -> Result<(), ModelError> {
         let bytes = format::to_bytes(self)?;
-        let io = |source| ModelError::Io {
-            path: path.to_owned(),
-            source,
-        };
-        let dir = path
-            .parent()
-            .filter(|p| !p.as_os_str().is_empty())
-            .unwrap_or(Path::new("."));
-        let tmp = dir.join(format!(
-            ".{}.tmp-{}",
-            path.file_name()
-                .map_or("model".into(), |n| n.to_string_lossy()),
-            std::process::id()
-        ));
-        {
-            use std::io::Write;
-            let mut f = std::fs::File::create(&tmp).map_err(io)?;
-            f.write_all(&bytes).map_err(io)?;
-            f.sync_all().map_err(io)?;
-        }
-        std::fs::rename(&tmp, path).map_err(|e| {
-            let _ = std::fs::remove_file(&tmp);
-            io(e)
-        })
+        Ok(emo_features::table::write_atomic(path, &bytes)?)
     }
 
     /// Reads a model file.
