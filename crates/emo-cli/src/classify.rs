@@ -19,7 +19,7 @@ pub struct Args {
     /// matrix are printed.
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
-    /// Model file (default: the model built into emo-pipe; see `--about-model`).
+    /// Model file (default: the model built into emo-pipe; `emo-pipe model` describes it).
     #[arg(long)]
     model: Option<PathBuf>,
     /// One JSON object per clip instead of text.
