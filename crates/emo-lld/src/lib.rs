@@ -106,6 +106,12 @@ fn analyzers(
     // A poisoned lock only means another thread panicked while inserting; the
     // map itself is still consistent.
     let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    // A batch of files at many different rates must not grow the cache without
+    // bound; analyzers in use are clones and unaffected by clearing.
+    const MAX_CACHED: usize = 16;
+    if map.len() >= MAX_CACHED && !map.contains_key(&(rate, *settings)) {
+        map.clear();
+    }
     map.entry((rate, *settings))
         .or_insert_with(|| {
             (
