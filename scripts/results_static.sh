@@ -227,7 +227,7 @@ cat <<'DAE'
   normalisation, yes: the DAE's emotional features transfer much better than the static
   ones (mean of both directions 34.2 % against 26.1-28.8 %; RAVDESS → EmoDB 36.1 %
   where static features give chance, 25.0 %). With per-speaker normalisation the gap
-  nearly closes (DAE 54.9 %, static 53.7 %, within seed noise): standardising each
+  nearly closes (DAE 54.9 %, static 53.7 %, one seed: about 4 clips per direction): standardising each
   speaker already removes most of what the neutral projection removes. The
   gender-dependent variants (loss2, combination) are no better than `dae` here either.
 * **Against openSMILE + scikit-learn** (the static table above): every cell of emo-pipe's
