@@ -99,9 +99,7 @@ impl Dae {
 
     /// Hidden activations `s(W x + b)` of each row (eq. 1, 7).
     pub fn encode(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        let mut a = matmul(x, self.w.t());
-        add_row_and_squash(&mut a, self.b.view());
-        a
+        encode_with(self.w.view(), self.b.view(), x)
     }
 
     /// Reconstructions `s(Wᵀ y + b′)` of hidden rows (eq. 3, 8).
@@ -256,6 +254,14 @@ pub fn squared_error(
     let k = (2.0 / norm) as f32;
     dz.par_mapv_inplace(|d| d * k);
     (loss, dz)
+}
+
+/// Hidden activations `s(W x + b)` of each row for encoder weights `w`
+/// (hidden × input) and bias `b` (eqs. 1-2, 7).
+pub fn encode_with(w: ArrayView2<f32>, b: ArrayView1<f32>, x: ArrayView2<f32>) -> Array2<f32> {
+    let mut a = matmul(x, w.t());
+    add_row_and_squash(&mut a, b);
+    a
 }
 
 /// Adds `bias` to every row, then applies the sigmoid.

@@ -142,12 +142,7 @@ pub struct EmotionEncoder {
 impl EmotionEncoder {
     /// Hidden activations of min-max scaled rows.
     pub fn features(&self, x: ArrayView2<f32>) -> Array2<f32> {
-        Dae {
-            w: self.w.clone(),
-            b: self.b.clone(),
-            c: Array1::zeros(0),
-        }
-        .encode(x)
+        dae::encode_with(self.w.view(), self.b.view(), x)
     }
 }
 

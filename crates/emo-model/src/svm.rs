@@ -1,7 +1,7 @@
 //! The SVM as a model file stores it: each support vector once (shared by the
 //! pairwise machines, as libsvm stores them), in single precision.
 
-use emo_svm::probability::{couple, Platt};
+use emo_svm::probability::{class_probabilities, Platt};
 use emo_svm::SvmModel;
 use ndarray::{Array2, ArrayView1};
 
@@ -85,26 +85,20 @@ impl CompactSvm {
                 (-self.gamma * d).exp()
             })
             .collect();
-        let mut present: Vec<usize> = self.machines.iter().flat_map(|m| [m.a, m.b]).collect();
-        present.sort_unstable();
-        present.dedup();
-        let at = |c: usize| present.iter().position(|&p| p == c).unwrap_or(0);
-        let mut r = Array2::<f64>::zeros((present.len(), present.len()));
-        for m in &self.machines {
-            let f =
-                m.sv.iter()
-                    .zip(&m.coef)
-                    .map(|(&i, &c)| c * k[i as usize])
-                    .sum::<f64>()
-                    - m.rho;
-            let p = m.platt.probability(f).clamp(1e-7, 1.0 - 1e-7);
-            r[[at(m.a), at(m.b)]] = p;
-            r[[at(m.b), at(m.a)]] = 1.0 - p;
-        }
-        let mut probabilities = vec![0.0; self.n_classes];
-        for (i, p) in couple(&r).into_iter().enumerate() {
-            probabilities[present[i]] = p;
-        }
+        let pairs: Vec<(usize, usize, f64)> = self
+            .machines
+            .iter()
+            .map(|m| {
+                let f =
+                    m.sv.iter()
+                        .zip(&m.coef)
+                        .map(|(&i, &c)| c * k[i as usize])
+                        .sum::<f64>()
+                        - m.rho;
+                (m.a, m.b, m.platt.probability(f))
+            })
+            .collect();
+        let probabilities = class_probabilities(self.n_classes, &pairs);
         let mut class = 0;
         for (c, &p) in probabilities.iter().enumerate() {
             if p > probabilities[class] {

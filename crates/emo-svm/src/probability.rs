@@ -130,6 +130,27 @@ pub fn couple(r: &Array2<f64>) -> Vec<f64> {
     p
 }
 
+/// Class probabilities from pairwise ones: `(a, b, P(a | a or b))` for each
+/// one-vs-one machine, clamped away from 0 and 1, coupled over the classes
+/// that have a machine; the other classes get 0.
+pub fn class_probabilities(n_classes: usize, pairs: &[(usize, usize, f64)]) -> Vec<f64> {
+    let mut present: Vec<usize> = pairs.iter().flat_map(|&(a, b, _)| [a, b]).collect();
+    present.sort_unstable();
+    present.dedup();
+    let at = |c: usize| present.iter().position(|&p| p == c).unwrap_or(0);
+    let mut r = Array2::<f64>::zeros((present.len(), present.len()));
+    for &(a, b, p) in pairs {
+        let v = p.clamp(1e-7, 1.0 - 1e-7);
+        r[[at(a), at(b)]] = v;
+        r[[at(b), at(a)]] = 1.0 - v;
+    }
+    let mut out = vec![0.0; n_classes];
+    for (i, p) in couple(&r).into_iter().enumerate() {
+        out[present[i]] = p;
+    }
+    out
+}
+
 impl SvmModel {
     /// Fits each pairwise machine's Platt sigmoid on decision values from a
     /// 5-fold cross-validation within that machine's training rows (the
@@ -189,23 +210,14 @@ impl SvmModel {
         if self.platt.len() != self.machines.len() {
             return None;
         }
-        let mut present: Vec<usize> = self.machines.iter().flat_map(|m| [m.a, m.b]).collect();
-        present.sort_unstable();
-        present.dedup();
-        let k = present.len();
-        let at = |c: usize| present.iter().position(|&p| p == c).unwrap_or(0);
-        let mut r = Array2::<f64>::zeros((k, k));
-        for ((m, pl), f) in self.machines.iter().zip(&self.platt).zip(self.decisions(x)) {
-            let v = pl.probability(f).clamp(1e-7, 1.0 - 1e-7);
-            r[[at(m.a), at(m.b)]] = v;
-            r[[at(m.b), at(m.a)]] = 1.0 - v;
-        }
-        let coupled = couple(&r);
-        let mut out = vec![0.0; self.n_classes];
-        for (i, &c) in present.iter().enumerate() {
-            out[c] = coupled[i];
-        }
-        Some(out)
+        let pairs: Vec<(usize, usize, f64)> = self
+            .machines
+            .iter()
+            .zip(&self.platt)
+            .zip(self.decisions(x))
+            .map(|((m, pl), f)| (m.a, m.b, pl.probability(f)))
+            .collect();
+        Some(class_probabilities(self.n_classes, &pairs))
     }
 }
 
