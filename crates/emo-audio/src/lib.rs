@@ -9,6 +9,7 @@
 
 use std::fs::File;
 use std::io::BufReader;
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 mod mixdown;
@@ -79,50 +80,139 @@ pub fn read_audio(path: &Path) -> Result<Audio, AudioError> {
     read_audio_with(path, &ReadOptions::default())
 }
 
-/// Reads an audio file: WAV through hound (falling back to symphonia for WAV
-/// variants hound does not take), everything else through symphonia.
+/// Reads a whole audio file into memory: [`stream_audio`] with every block
+/// collected.
 pub fn read_audio_with(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
+    let mut samples = Vec::new();
+    let info = stream_audio(path, opts, &mut |_, block| {
+        samples.extend_from_slice(block);
+        ControlFlow::Continue(())
+    })?;
+    Ok(Audio {
+        samples,
+        sample_rate: info.sample_rate,
+        channels: info.channels,
+        format: info.format,
+    })
+}
+
+/// What [`stream_audio`] found in a file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct StreamInfo {
+    /// Sample rate in Hz.
+    pub sample_rate: u32,
+    /// Channel count of the source before mixdown.
+    pub channels: u16,
+    /// A short description of the source sample format, e.g. `pcm16`.
+    pub format: String,
+    /// Mono samples handed to the sink.
+    pub frames: usize,
+}
+
+impl StreamInfo {
+    /// Duration in seconds.
+    pub fn duration(&self) -> f64 {
+        self.frames as f64 / f64::from(self.sample_rate.max(1))
+    }
+}
+
+/// The receiver of decoded audio: called with the sample rate and each block of
+/// mono samples in order; `Break` stops decoding early.
+pub type Sink<'a> = dyn FnMut(u32, &[f32]) -> ControlFlow<()> + 'a;
+
+/// Decodes a file block by block, handing each block of mono samples to `sink`
+/// as soon as it is decoded, so memory stays bounded however long the file is.
+/// WAV goes through hound (falling back to symphonia for WAV variants hound
+/// does not take), everything else through symphonia. Blocks are checked before
+/// they are handed on: a NaN or infinite sample ends decoding with an error, and
+/// a file with no samples at all is an error.
+pub fn stream_audio(
+    path: &Path,
+    opts: &ReadOptions,
+    sink: &mut Sink<'_>,
+) -> Result<StreamInfo, AudioError> {
     let is_wav = path
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("wav") || e.eq_ignore_ascii_case("wave"));
-    let audio = if is_wav {
-        match read_wav(path, opts) {
-            Ok(a) => a,
+    let mut out = Emitter {
+        path,
+        sink,
+        frames: 0,
+        bad_sample: None,
+    };
+    let head = if is_wav {
+        match read_wav(path, opts, &mut out) {
+            Ok(h) => h,
             Err(WavFailure::Fatal(e)) => return Err(e),
             Err(WavFailure::TrySymphonia(reason)) => {
-                read_symphonia(path, opts).map_err(|e| match e {
+                read_symphonia(path, opts, &mut out).map_err(|e| match e {
                     AudioError::Decode { path, .. } => AudioError::Decode { path, reason },
                     other => other,
                 })?
             }
         }
     } else {
-        read_symphonia(path, opts)?
+        read_symphonia(path, opts, &mut out)?
     };
-    validate(path, audio)
-}
-
-fn validate(path: &Path, audio: Audio) -> Result<Audio, AudioError> {
-    if audio.sample_rate == 0 {
-        return Err(AudioError::Invalid {
-            path: path.to_owned(),
-            reason: "sample rate is 0".into(),
-        });
-    }
-    if audio.samples.is_empty() {
-        return Err(AudioError::Invalid {
-            path: path.to_owned(),
-            reason: "no audio samples".into(),
-        });
-    }
-    if let Some(i) = audio.samples.iter().position(|x| !x.is_finite()) {
+    if let Some(i) = out.bad_sample {
         return Err(AudioError::Invalid {
             path: path.to_owned(),
             reason: format!("sample {i} is not a finite number (NaN or infinity)"),
         });
     }
-    Ok(audio)
+    if out.frames == 0 {
+        return Err(AudioError::Invalid {
+            path: path.to_owned(),
+            reason: "no audio samples".into(),
+        });
+    }
+    Ok(StreamInfo {
+        sample_rate: head.rate,
+        channels: head.channels,
+        format: head.format,
+        frames: out.frames,
+    })
+}
+
+/// Rate, channels and format as a decoder reports them.
+struct Head {
+    rate: u32,
+    channels: u16,
+    format: String,
+}
+
+/// Checks blocks and hands them to the sink.
+struct Emitter<'p, 's, 'a> {
+    path: &'p Path,
+    sink: &'s mut Sink<'a>,
+    frames: usize,
+    /// Index of the first non-finite sample, once one is seen.
+    bad_sample: Option<usize>,
+}
+
+impl Emitter<'_, '_, '_> {
+    fn emit(&mut self, rate: u32, block: &[f32]) -> ControlFlow<()> {
+        if let Some(i) = block.iter().position(|x| !x.is_finite()) {
+            self.bad_sample = Some(self.frames + i);
+            return ControlFlow::Break(());
+        }
+        if block.is_empty() {
+            return ControlFlow::Continue(());
+        }
+        self.frames += block.len();
+        (self.sink)(rate, block)
+    }
+
+    fn check_rate(&self, rate: u32) -> Result<(), AudioError> {
+        if rate == 0 {
+            return Err(AudioError::Invalid {
+                path: self.path.to_owned(),
+                reason: "sample rate is 0".into(),
+            });
+        }
+        Ok(())
+    }
 }
 
 fn check_length(path: &Path, frames: u64, rate: u32, opts: &ReadOptions) -> Result<(), AudioError> {
@@ -144,7 +234,10 @@ enum WavFailure {
     TrySymphonia(String),
 }
 
-fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
+/// Interleaved samples decoded per block (per channel: this many frames).
+const BLOCK_FRAMES: usize = 65536;
+
+fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, WavFailure> {
     let file = File::open(path).map_err(|source| {
         WavFailure::Fatal(AudioError::Open {
             path: path.to_owned(),
@@ -173,13 +266,14 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
     let frames = u64::from(reader.duration()).min(file_len / frame_bytes.max(1));
     check_length(path, frames, spec.sample_rate, opts).map_err(WavFailure::Fatal)?;
     let nch = usize::from(spec.channels);
+    let rate = spec.sample_rate;
     let decode_err = |e: hound::Error| {
         WavFailure::Fatal(AudioError::Decode {
             path: path.to_owned(),
             reason: format!("damaged sample data: {e}"),
         })
     };
-    let (samples, format) = match spec.sample_format {
+    let format = match spec.sample_format {
         hound::SampleFormat::Float => {
             if spec.bits_per_sample != 32 {
                 return Err(WavFailure::TrySymphonia(format!(
@@ -187,8 +281,11 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
                     spec.bits_per_sample
                 )));
             }
-            let raw = collect_samples(reader.into_samples::<f32>()).map_err(decode_err)?;
-            (mix_float(&raw, nch, opts.mode), "float32".to_string())
+            for_each_block(reader.into_samples::<f32>(), nch, |raw| {
+                out.emit(rate, &mix_float(raw, nch, opts.mode))
+            })
+            .map_err(decode_err)?;
+            "float32".to_string()
         }
         hound::SampleFormat::Int => {
             let fmt = IntFormat::from_bits(u32::from(spec.bits_per_sample)).ok_or_else(|| {
@@ -197,40 +294,41 @@ fn read_wav(path: &Path, opts: &ReadOptions) -> Result<Audio, WavFailure> {
                     reason: format!("{}-bit integer samples", spec.bits_per_sample),
                 })
             })?;
-            let samples = if spec.bits_per_sample == 16 {
-                read_pcm16(reader, path, fmt, opts.mode).map_err(WavFailure::Fatal)?
+            if spec.bits_per_sample == 16 {
+                read_pcm16(reader, path, fmt, opts.mode, out).map_err(WavFailure::Fatal)?;
             } else {
-                let raw = collect_samples(reader.into_samples::<i32>()).map_err(decode_err)?;
-                mix_int(&raw, nch, fmt, opts.mode)
-            };
-            (samples, format!("pcm{}", spec.bits_per_sample))
+                for_each_block(reader.into_samples::<i32>(), nch, |raw| {
+                    out.emit(rate, &mix_int(raw, nch, fmt, opts.mode))
+                })
+                .map_err(decode_err)?;
+            }
+            format!("pcm{}", spec.bits_per_sample)
         }
     };
-    Ok(Audio {
-        samples,
-        sample_rate: spec.sample_rate,
+    Ok(Head {
+        rate,
         channels: spec.channels,
         format,
     })
 }
 
 /// 16-bit PCM, read in blocks of whole frames and mixed down block by block
-/// (the common case: much faster than a per-sample iterator, and only the mono
-/// result is ever held whole). A file cut short keeps its complete frames.
+/// (the common case: much faster than a per-sample iterator). A file cut short
+/// keeps its complete frames.
 fn read_pcm16<R: std::io::Read>(
     reader: hound::WavReader<R>,
     path: &Path,
     fmt: IntFormat,
     mode: InputMode,
-) -> Result<Vec<f32>, AudioError> {
+    out: &mut Emitter,
+) -> Result<(), AudioError> {
     use std::io::Read;
     let declared = u64::from(reader.len()) * 2;
+    let rate = reader.spec().sample_rate;
     let nch = usize::from(reader.spec().channels).max(1);
-    let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(0);
     let frame_bytes = 2 * nch;
-    let mut out = Vec::with_capacity((declared.min(file_len) as usize) / frame_bytes);
     let mut data = reader.into_inner().take(declared);
-    let block = frame_bytes * 65536;
+    let block = frame_bytes * BLOCK_FRAMES;
     let mut bytes = vec![0u8; block];
     let mut ints: Vec<i32> = Vec::with_capacity(block / 2);
     let mut filled = 0usize;
@@ -252,9 +350,9 @@ fn read_pcm16<R: std::io::Read>(
                 .chunks_exact(2)
                 .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]]))),
         );
-        out.extend(mix_int(&ints, nch, fmt, mode));
-        if n == 0 {
-            return Ok(out);
+        let flow = out.emit(rate, &mix_int(&ints, nch, fmt, mode));
+        if n == 0 || flow.is_break() {
+            return Ok(());
         }
         // keep a partial frame for the next block
         bytes.copy_within(whole..filled, 0);
@@ -262,21 +360,35 @@ fn read_pcm16<R: std::io::Read>(
     }
 }
 
-/// Collects samples; a file cut short inside its data chunk keeps the complete
-/// frames read so far (as openSMILE does) instead of failing.
-fn collect_samples<T, I>(iter: I) -> Result<Vec<T>, hound::Error>
+/// Hands interleaved samples on in blocks of whole frames; a file cut short
+/// inside its data chunk keeps the complete frames read so far (as openSMILE
+/// does) instead of failing.
+fn for_each_block<T, I>(
+    iter: I,
+    channels: usize,
+    mut f: impl FnMut(&[T]) -> ControlFlow<()>,
+) -> Result<(), hound::Error>
 where
     I: Iterator<Item = Result<T, hound::Error>>,
 {
-    let mut out = Vec::new();
+    let block = channels.max(1) * BLOCK_FRAMES;
+    let mut buf = Vec::with_capacity(block);
     for s in iter {
         match s {
-            Ok(v) => out.push(v),
+            Ok(v) => buf.push(v),
             Err(hound::Error::IoError(e)) if e.kind() == std::io::ErrorKind::UnexpectedEof => break,
             Err(e) => return Err(e),
         }
+        if buf.len() == block {
+            if f(&buf).is_break() {
+                return Ok(());
+            }
+            buf.clear();
+        }
     }
-    Ok(out)
+    // the mixdown drops an incomplete trailing frame
+    let _ = f(&buf);
+    Ok(())
 }
 
 thread_local! {
@@ -300,10 +412,10 @@ pub fn quiet_decoder_panics() {
 /// Symphonia, with its panics on malformed data (found by fuzzing: e.g. a
 /// zero sample rate in a RIFF header behind another extension) turned into
 /// decoding errors.
-fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
+fn read_symphonia(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, AudioError> {
     IN_DECODER.with(|f| f.set(true));
     let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-        read_symphonia_unguarded(path, opts)
+        read_symphonia_unguarded(path, opts, out)
     }));
     IN_DECODER.with(|f| f.set(false));
     r.unwrap_or_else(|panic| {
@@ -319,7 +431,11 @@ fn read_symphonia(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> 
     })
 }
 
-fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, AudioError> {
+fn read_symphonia_unguarded(
+    path: &Path,
+    opts: &ReadOptions,
+    out: &mut Emitter,
+) -> Result<Head, AudioError> {
     use symphonia::core::audio::{AudioBufferRef, Signal};
     use symphonia::core::codecs::DecoderOptions;
     use symphonia::core::errors::Error as SymErr;
@@ -362,12 +478,7 @@ fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, Au
     let rate = params
         .sample_rate
         .ok_or_else(|| decode("no sample rate in the stream".into()))?;
-    if rate == 0 {
-        return Err(AudioError::Invalid {
-            path: path.to_owned(),
-            reason: "sample rate is 0".into(),
-        });
-    }
+    out.check_rate(rate)?;
     // The stream's declared length may be wrong (damaged headers); the limit is
     // enforced on what is actually decoded, below.
     let mut decoder = symphonia::default::get_codecs()
@@ -376,7 +487,6 @@ fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, Au
             path: path.to_owned(),
             reason: e.to_string(),
         })?;
-    let mut samples: Vec<f32> = Vec::new();
     let mut channels: u16 = 0;
     let mut fmt_name = String::from("unknown");
     let max_samples = opts
@@ -412,10 +522,10 @@ fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, Au
                         inter.push($conv(b.chan(c)[i]));
                     }
                 }
-                samples.extend(mix_int(&inter, nch, $fmt, opts.mode));
+                mix_int(&inter, nch, $fmt, opts.mode)
             }};
         }
-        match buf {
+        let mono = match buf {
             AudioBufferRef::U8(b) => {
                 int_planes!(b, IntFormat::U8, "pcm8", |v: u8| i32::from(v) - 128)
             }
@@ -450,7 +560,7 @@ fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, Au
                         inter.push(b.chan(c)[i]);
                     }
                 }
-                samples.extend(mix_float(&inter, nch, opts.mode));
+                mix_float(&inter, nch, opts.mode)
             }
             other => {
                 // Remaining formats (u16/u24/u32/f64) go through a float copy.
@@ -460,25 +570,28 @@ fn read_symphonia_unguarded(path: &Path, opts: &ReadOptions) -> Result<Audio, Au
                 );
                 sb.copy_interleaved_ref(other);
                 fmt_name = "float".into();
-                samples.extend(mix_float(sb.samples(), spec.channels.count(), opts.mode));
+                mix_float(sb.samples(), spec.channels.count(), opts.mode)
             }
-        }
+        };
+        let flow = out.emit(rate, &mono);
         if let Some(max) = max_samples {
-            if samples.len() > max {
+            if out.frames > max {
                 return Err(AudioError::TooLong {
                     path: path.to_owned(),
-                    seconds: samples.len() as f64 / f64::from(rate),
+                    seconds: out.frames as f64 / f64::from(rate),
                     limit: opts.max_seconds.unwrap_or_default(),
                 });
             }
+        }
+        if flow.is_break() {
+            break;
         }
     }
     if channels == 0 {
         channels = params.channels.map(|c| c.count() as u16).unwrap_or(0);
     }
-    Ok(Audio {
-        samples,
-        sample_rate: rate,
+    Ok(Head {
+        rate,
         channels,
         format: fmt_name,
     })

@@ -8,6 +8,7 @@ pub mod table;
 
 use emo_functionals::{is10_functionals, onsets, pitch_group_names, NAMES};
 use emo_lld::{contour_name, lld_base_names, Contours, FeatureSet, Settings, GROUP1};
+use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 /// Revision of the numbers emo-pipe computes: bump it with every change that
@@ -96,23 +97,39 @@ pub struct Extracted {
     pub duration_sec: f64,
 }
 
-/// Reads a file and computes its IS10 features.
+/// Reads a file and computes its IS10 features. The audio is decoded and
+/// analysed block by block, never held whole: memory grows with the number of
+/// 10 ms frames, not with the sample rate or channel count.
 pub fn extract_file(
     path: &Path,
     settings: &Settings,
     read: &emo_audio::ReadOptions,
 ) -> Result<Extracted, FeatureError> {
-    let audio = emo_audio::read_audio_with(path, read)?;
-    extract_samples(&audio.samples, audio.sample_rate, settings)
-        .map_err(|source| FeatureError::Lld {
-            path: path.to_owned(),
-            source,
-        })
-        .map(|(features, contours)| Extracted {
-            features,
-            contours,
-            duration_sec: audio.duration(),
-        })
+    let mut lld: Option<Result<emo_lld::Extractor, emo_lld::LldError>> = None;
+    let info = emo_audio::stream_audio(path, read, &mut |rate, block| match lld
+        .get_or_insert_with(|| emo_lld::Extractor::new(rate, settings))
+    {
+        Ok(x) => {
+            x.push(block);
+            ControlFlow::Continue(())
+        }
+        Err(_) => ControlFlow::Break(()),
+    })?;
+    let lld_error = |source| FeatureError::Lld {
+        path: path.to_owned(),
+        source,
+    };
+    // stream_audio succeeds only after handing over at least one block
+    let x = match lld {
+        Some(r) => r.map_err(lld_error)?,
+        None => emo_lld::Extractor::new(info.sample_rate, settings).map_err(lld_error)?,
+    };
+    let contours = x.finish();
+    Ok(Extracted {
+        features: functionals(&contours, settings.feature_set),
+        contours,
+        duration_sec: info.duration(),
+    })
 }
 
 /// Computes IS10 features of mono samples.

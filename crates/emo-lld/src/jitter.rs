@@ -231,19 +231,77 @@ fn peak_to_peak(x: &[f32]) -> f32 {
 /// Jitter and shimmer for every F0 frame. F0 frame k is analysed on the waveform
 /// from sample `(k+1)·step` (the pitch smoother delays F0 by one frame).
 pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<JitterFrame> {
-    let t = 1.0 / f64::from(o.sample_rate);
-    let len_f = o.frame_len as i64;
-    let pp_len = o.step as i64;
-    let mut out = Vec::with_capacity(f0.len());
-    let (mut last_idx, mut last_mis) = (0i64, 0i64);
-    let (mut last_t0, mut last_diff) = (0.0f32, 0.0f32);
-    let (mut last_jl, mut last_jddp, mut last_sh) = (0.0f32, 0.0f32, 0.0f32);
-    let mut cc: Vec<f64> = Vec::new();
-    // the frame's samples in double precision, converted per frame (a copy of
-    // the whole signal would double the memory of long recordings)
-    let mut mat64: Vec<f64> = Vec::new();
+    let mut t = JitterTracker::new(*o);
+    f0.iter().map(|&f| t.analyse(f, signal, 0)).collect()
+}
 
-    for (k, &f) in f0.iter().enumerate() {
+/// [`jitter_shimmer`] one F0 frame at a time, for streaming: the period state
+/// carries over between calls, and each call needs only a window of the
+/// signal ([`JitterTracker::needs_from`] to [`JitterTracker::needs_until`]).
+#[derive(Debug, Clone)]
+pub struct JitterTracker {
+    o: JitterOptions,
+    /// Index of the next F0 frame.
+    k: usize,
+    last_idx: i64,
+    last_mis: i64,
+    last_t0: f32,
+    last_diff: f32,
+    last_jl: f32,
+    last_jddp: f32,
+    last_sh: f32,
+    cc: Vec<f64>,
+    // the stretch's samples in double precision, converted per frame (a copy of
+    // the whole signal would double the memory of long recordings)
+    mat64: Vec<f64>,
+}
+
+impl JitterTracker {
+    pub fn new(o: JitterOptions) -> Self {
+        JitterTracker {
+            o,
+            k: 0,
+            last_idx: 0,
+            last_mis: 0,
+            last_t0: 0.0,
+            last_diff: 0.0,
+            last_jl: 0.0,
+            last_jddp: 0.0,
+            last_sh: 0.0,
+            cc: Vec::new(),
+            mat64: Vec::new(),
+        }
+    }
+
+    /// First sample the next frame may read.
+    pub fn needs_from(&self) -> usize {
+        let start_vidx = (self.k as i64 + 1) * self.o.step as i64;
+        self.last_idx.min(start_vidx).max(0) as usize
+    }
+
+    /// One past the last sample the next frame may read (it reads less where
+    /// the signal ends first).
+    pub fn needs_until(&self) -> usize {
+        (self.k + 1) * self.o.step + self.o.frame_len
+    }
+
+    /// Analyses the next F0 frame. `signal` holds the samples from absolute
+    /// index `offset` on, at least up to [`needs_until`](Self::needs_until) or
+    /// the end of the recording, and from no later than
+    /// [`needs_from`](Self::needs_from).
+    pub fn analyse(&mut self, f: f32, signal: &[f32], offset: usize) -> JitterFrame {
+        let o = self.o;
+        let t = 1.0 / f64::from(o.sample_rate);
+        let len_f = o.frame_len as i64;
+        let pp_len = o.step as i64;
+        let k = self.k;
+        self.k += 1;
+        let (mut last_idx, mut last_mis) = (self.last_idx, self.last_mis);
+        let (mut last_t0, mut last_diff) = (self.last_t0, self.last_diff);
+        let (mut last_jl, mut last_jddp, mut last_sh) =
+            (self.last_jl, self.last_jddp, self.last_sh);
+        let cc = &mut self.cc;
+        let mat64 = &mut self.mat64;
         let start_vidx = (k as i64 + 1) * pp_len;
         let to_read0 = pp_len + last_mis;
         let mut to_read = to_read0;
@@ -263,9 +321,9 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             last_idx = start_vidx;
             to_read = to_read.min(len_f);
         }
-        let begin = (last_idx.max(0) as usize).min(signal.len());
-        let end = (begin + to_read.max(0) as usize).min(signal.len());
-        let mat = &signal[begin..end];
+        let begin = (last_idx.max(0) as usize).clamp(offset, offset + signal.len());
+        let end = (begin + to_read.max(0) as usize).min(offset + signal.len());
+        let mat = &signal[begin - offset..end - offset];
         let n = mat.len() as i64;
 
         let (mut n_periods, mut n_local, mut n_ddp) = (0.0f32, 0.0f32, 0.0f32);
@@ -282,12 +340,7 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             mat64.clear();
             mat64.extend(mat.iter().map(|&v| f64::from(v)));
             while start < n - 2 * t0max - 1 {
-                correlations(
-                    &mat64,
-                    start as usize,
-                    t0min as usize..=t0max as usize,
-                    &mut cc,
-                );
+                correlations(mat64, start as usize, t0min as usize..=t0max as usize, cc);
                 let mut best: Option<usize> = None;
                 let mut best_v = 0.0f64;
                 for i in 1..span.saturating_sub(2) {
@@ -393,9 +446,15 @@ pub fn jitter_shimmer(signal: &[f32], f0: &[f32], o: &JitterOptions) -> Vec<Jitt
             };
             frame.shimmer_local = last_sh;
         }
-        out.push(frame);
+        self.last_idx = last_idx;
+        self.last_mis = last_mis;
+        self.last_t0 = last_t0;
+        self.last_diff = last_diff;
+        self.last_jl = last_jl;
+        self.last_jddp = last_jddp;
+        self.last_sh = last_sh;
+        frame
     }
-    out
 }
 
 #[cfg(test)]

@@ -122,115 +122,314 @@ fn analyzers(
         .clone()
 }
 
-/// Runs the whole LLD chain on mono samples.
+/// Runs the whole LLD chain on mono samples held in memory.
 pub fn extract(
     samples: &[f32],
     sample_rate: u32,
     settings: &Settings,
 ) -> Result<Contours, LldError> {
-    if !(1000..=384_000).contains(&sample_rate) {
-        return Err(LldError::SampleRate(sample_rate));
+    let mut x = Extractor::new(sample_rate, settings)?;
+    // in blocks, so the extractor's window stays small
+    for block in samples.chunks(1 << 16) {
+        x.push(block);
     }
-    let v = Variant::of(settings.feature_set);
-    let g25 = FrameGeometry::new(0.025, 0.010, sample_rate);
-    let g60 = FrameGeometry::new(0.060, 0.010, sample_rate);
-    let n25 = g25.count(samples.len());
-    let n60 = g60.count(samples.len());
+    Ok(x.finish())
+}
 
-    // 25 ms branch: enough frames for the 60 ms level and one beyond it.
-    let n_spec = n25.min(n60 + 1);
-    let (mut spectral, mut pitch) = analyzers(sample_rate, settings, &v, g25, g60);
-    let mut group1: Vec<Vec<f32>> = (0..GROUP1).map(|_| Vec::with_capacity(n_spec)).collect();
-    let mut frames = Vec::with_capacity(n_spec);
-    let mut k = 0;
-    while k + 4 <= n_spec {
-        let f = |i| g25.frame(samples, k + i);
-        frames.extend(spectral.analyse4([f(0), f(1), f(2), f(3)]));
-        k += 4;
-    }
-    for k in k..n_spec {
-        frames.push(spectral.analyse(g25.frame(samples, k)));
-    }
-    for f in frames {
-        group1[0].push(f.loudness);
-        for (i, &m) in f.mfcc.iter().enumerate() {
-            group1[1 + i].push(m);
-        }
-        for (i, &m) in f.log_mel.iter().enumerate() {
-            group1[1 + N_MFCC + i].push(m);
-        }
-        for (i, &m) in f.lsp.iter().enumerate() {
-            group1[1 + N_MFCC + N_LOGMEL + i].push(m);
-        }
-    }
+/// The LLD chain as a stream: samples go in block by block ([`Extractor::push`]),
+/// each frame is analysed as soon as its samples are in, and only the samples
+/// later frames still need are kept, so memory grows with the number of frames
+/// (38 contours) and not with the audio. Any split into blocks gives the same
+/// contours, bit for bit, as one block.
+pub struct Extractor {
+    settings: Settings,
+    sample_rate: u32,
+    v: Variant,
+    g25: FrameGeometry,
+    g60: FrameGeometry,
+    spectral: spectral::SpectralAnalyzer,
+    pitch: pitch::PitchAnalyzer,
+    smoother: pitch::PitchSmoother,
+    jitter: jitter::JitterTracker,
+    /// Samples from absolute index `buf_start` on.
+    buf: Vec<f32>,
+    buf_start: usize,
+    /// Samples pushed so far.
+    total: usize,
+    /// 25 ms frames analysed (columns 0..32 of `group1`).
+    n25_done: usize,
+    /// 60 ms frames analysed.
+    n60_done: usize,
+    group1: Vec<Vec<f32>>,
+    f0_final: Vec<f32>,
+    jit: [Vec<f32>; 3],
+}
 
-    // 60 ms branch: candidates, smoother (one frame behind), jitter.
-    let mut best: Vec<(f32, f32)> = Vec::with_capacity(n60);
-    let mut k = 0;
-    while k + 4 <= n60 {
-        let f = |i| g60.frame(samples, k + i);
-        for c in pitch.analyse4([f(0), f(1), f(2), f(3)]) {
-            best.push((c.f0[0], c.voicing[0]));
+impl Extractor {
+    pub fn new(sample_rate: u32, settings: &Settings) -> Result<Self, LldError> {
+        if !(1000..=384_000).contains(&sample_rate) {
+            return Err(LldError::SampleRate(sample_rate));
         }
-        k += 4;
-    }
-    for k in k..n60 {
-        let c = pitch.analyse(g60.frame(samples, k));
-        best.push((c.f0[0], c.voicing[0]));
-    }
-    let smoothed = pitch::smooth_pitch(&best, v.voicing_cutoff);
-    let f0_final: Vec<f32> = smoothed.iter().map(|s| s.f0_final).collect();
-    group1[32] = smoothed.iter().map(|s| s.f0_envelope).collect();
-    group1[33] = smoothed.iter().map(|s| s.voicing).collect();
-    let jit = jitter::jitter_shimmer(
-        samples,
-        &f0_final,
-        &jitter::JitterOptions {
+        let v = Variant::of(settings.feature_set);
+        let g25 = FrameGeometry::new(0.025, 0.010, sample_rate);
+        let g60 = FrameGeometry::new(0.060, 0.010, sample_rate);
+        let (spectral, pitch) = analyzers(sample_rate, settings, &v, g25, g60);
+        let jitter = jitter::JitterTracker::new(jitter::JitterOptions {
             sample_rate,
             frame_len: g60.size,
             step: g60.step,
             search_range: v.jitter_search_range,
             broken_threshold: settings.quirks.broken_jitter_threshold,
-        },
-    );
-    let group2: Vec<Vec<f32>> = vec![
-        f0_final.clone(),
-        jit.iter().map(|j| j.jitter_local).collect(),
-        jit.iter().map(|j| j.jitter_ddp).collect(),
-        jit.iter().map(|j| j.shimmer_local).collect(),
-    ];
-
-    // Smoothing: n60 rows; each column repeats its own last frame past its end.
-    let rows = n60;
-    let mut sma: Vec<Vec<f32>> = group1.iter().map(|c| moving_average3(c, rows)).collect();
-    for c in &group2 {
-        sma.push(if v.pitch_sma_skips_zeros {
-            moving_average3_nonzero(c, rows)
-        } else {
-            moving_average3(c, rows)
         });
+        Ok(Extractor {
+            settings: *settings,
+            sample_rate,
+            smoother: pitch::PitchSmoother::new(v.voicing_cutoff),
+            v,
+            g25,
+            g60,
+            spectral,
+            pitch,
+            jitter,
+            buf: Vec::new(),
+            buf_start: 0,
+            total: 0,
+            n25_done: 0,
+            n60_done: 0,
+            group1: vec![Vec::new(); GROUP1],
+            f0_final: Vec::new(),
+            jit: Default::default(),
+        })
     }
-    // Deltas: n60 + 2 rows.
-    let drows = rows + 2;
-    let mut delta: Vec<Vec<f32>> = sma[..GROUP1]
-        .iter()
-        .map(|c| delta_regression(c, 2, drows))
-        .collect();
-    if v.pitch_delta_in_segments {
-        let norm = if settings.quirks.growing_pitch_delta_norm {
-            SegmentNorm::Accumulating
+
+    /// Takes the next block of samples and analyses every frame it completes.
+    pub fn push(&mut self, block: &[f32]) {
+        self.buf.extend_from_slice(block);
+        self.total += block.len();
+        self.analyse(false);
+        self.forget_used();
+    }
+
+    /// Whether frame `k` of a level has all its samples.
+    fn complete(&self, g: FrameGeometry, k: usize) -> bool {
+        k * g.step + g.size <= self.total
+    }
+
+    /// Analyses every complete frame; at the end of the recording (`eof`) also
+    /// the jitter frames that read up to its last sample.
+    fn analyse(&mut self, eof: bool) {
+        // 25 ms level, four frames at a time where four are ready
+        loop {
+            let k = self.n25_done;
+            let (buf, at, g) = (&self.buf, self.buf_start, self.g25);
+            let f = |i| frame_at(buf, at, g, k + i);
+            let frames: Vec<spectral::SpectralFrame> = if self.complete(g, k + 3) {
+                self.spectral.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
+            } else if eof && self.complete(g, k) {
+                vec![self.spectral.analyse(f(0))]
+            } else {
+                break;
+            };
+            self.n25_done += frames.len();
+            for f in frames {
+                let g = &mut self.group1;
+                g[0].push(f.loudness);
+                for (i, &m) in f.mfcc.iter().enumerate() {
+                    g[1 + i].push(m);
+                }
+                for (i, &m) in f.log_mel.iter().enumerate() {
+                    g[1 + N_MFCC + i].push(m);
+                }
+                for (i, &m) in f.lsp.iter().enumerate() {
+                    g[1 + N_MFCC + N_LOGMEL + i].push(m);
+                }
+            }
+        }
+        // 60 ms level: candidates, the smoother (one frame behind), jitter
+        loop {
+            let k = self.n60_done;
+            let (buf, at, g) = (&self.buf, self.buf_start, self.g60);
+            let f = |i| frame_at(buf, at, g, k + i);
+            let cands: Vec<emo_dsp::shs::PitchCandidates> = if self.complete(g, k + 3) {
+                self.pitch.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
+            } else if eof && self.complete(g, k) {
+                vec![self.pitch.analyse(f(0))]
+            } else {
+                break;
+            };
+            self.n60_done += cands.len();
+            for c in cands {
+                if let Some(s) = self.smoother.push(c.f0[0], c.voicing[0]) {
+                    self.f0_final.push(s.f0_final);
+                    self.group1[32].push(s.f0_envelope);
+                    self.group1[33].push(s.voicing);
+                }
+            }
+        }
+        while self.jit[0].len() < self.f0_final.len()
+            && (eof || self.jitter.needs_until() <= self.total)
+        {
+            let f = self.f0_final[self.jit[0].len()];
+            let j = self.jitter.analyse(f, &self.buf, self.buf_start);
+            self.jit[0].push(j.jitter_local);
+            self.jit[1].push(j.jitter_ddp);
+            self.jit[2].push(j.shimmer_local);
+        }
+    }
+
+    /// Drops samples no frame will read again.
+    fn forget_used(&mut self) {
+        let keep = (self.n25_done * self.g25.step)
+            .min(self.n60_done * self.g60.step)
+            .min(self.jitter.needs_from());
+        let dead = keep.saturating_sub(self.buf_start);
+        // in large steps: moving the kept tail costs a copy
+        if dead >= (1 << 16) && dead * 2 >= self.buf.len() {
+            self.buf.drain(..dead);
+            self.buf_start += dead;
+        }
+    }
+
+    /// Ends the recording: analyses what is left and smooths the contours.
+    pub fn finish(mut self) -> Contours {
+        self.analyse(true);
+        self.buf = Vec::new();
+        let (v, settings) = (self.v, self.settings);
+        let n60 = self.g60.count(self.total);
+        // 25 ms branch: the 60 ms level's frames and one beyond
+        let n_spec = self.g25.count(self.total).min(n60 + 1);
+        let mut group1 = std::mem::take(&mut self.group1);
+        for c in &mut group1[..32] {
+            c.truncate(n_spec);
+        }
+        let f0_final = std::mem::take(&mut self.f0_final);
+        let [jl, jddp, sh] = std::mem::take(&mut self.jit);
+        let group2 = [f0_final.clone(), jl, jddp, sh];
+
+        // Smoothing: n60 rows; each column repeats its own last frame past its
+        // end. Raw columns are dropped as soon as they are smoothed.
+        let rows = n60;
+        let mut sma: Vec<Vec<f32>> = group1
+            .into_iter()
+            .map(|c| moving_average3(&c, rows))
+            .collect();
+        for c in group2 {
+            sma.push(if v.pitch_sma_skips_zeros {
+                moving_average3_nonzero(&c, rows)
+            } else {
+                moving_average3(&c, rows)
+            });
+        }
+        // Deltas: n60 + 2 rows.
+        let drows = rows + 2;
+        let mut delta: Vec<Vec<f32>> = sma[..GROUP1]
+            .iter()
+            .map(|c| delta_regression(c, 2, drows))
+            .collect();
+        if v.pitch_delta_in_segments {
+            let norm = if settings.quirks.growing_pitch_delta_norm {
+                SegmentNorm::Accumulating
+            } else {
+                SegmentNorm::PerFrame
+            };
+            delta.extend(delta_in_segments(&sma[GROUP1..], 2, drows, norm));
         } else {
-            SegmentNorm::PerFrame
-        };
-        delta.extend(delta_in_segments(&sma[GROUP1..], 2, drows, norm));
-    } else {
-        delta.extend(sma[GROUP1..].iter().map(|c| delta_regression(c, 2, drows)));
+            delta.extend(sma[GROUP1..].iter().map(|c| delta_regression(c, 2, drows)));
+        }
+        Contours {
+            sma,
+            delta,
+            f0_final,
+            n60,
+            step_sec: self.g60.step as f64 / f64::from(self.sample_rate),
+        }
     }
-    Ok(Contours {
-        sma,
-        delta,
-        f0_final,
-        n60,
-        step_sec: g60.step as f64 / f64::from(sample_rate),
-    })
+}
+
+/// Frame `k` of a level from a buffer holding the samples from `buf_start` on.
+fn frame_at(buf: &[f32], buf_start: usize, g: FrameGeometry, k: usize) -> &[f32] {
+    let s = k * g.step - buf_start;
+    &buf[s..s + g.size]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Three seconds of alternating voiced stretches (a pulse train with vibrato)
+    /// and noise, so every block of the chain, jitter included, has work.
+    fn speech_like(rate: u32) -> Vec<f32> {
+        let mut state = 12345u32;
+        (0..3 * rate as usize)
+            .map(|n| {
+                let t = n as f32 / rate as f32;
+                state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                let noise = (state >> 8) as f32 / (1u32 << 24) as f32 - 0.5;
+                if ((t * 2.0) as usize).is_multiple_of(2) {
+                    let f0 = 140.0 + 20.0 * (t * 5.0).sin();
+                    let ph = (t * f0).fract();
+                    0.5 * (-(ph * 10.0)).exp() + 0.01 * noise
+                } else {
+                    0.05 * noise
+                }
+            })
+            .collect()
+    }
+
+    fn contours_in_blocks(x: &[f32], rate: u32, set: FeatureSet, sizes: &[usize]) -> Contours {
+        let settings = Settings {
+            feature_set: set,
+            ..Settings::default()
+        };
+        let mut e = Extractor::new(rate, &settings).unwrap();
+        let (mut at, mut i) = (0, 0);
+        while at < x.len() {
+            let n = sizes[i % sizes.len()].min(x.len() - at);
+            e.push(&x[at..at + n]);
+            at += n;
+            i += 1;
+        }
+        e.finish()
+    }
+
+    #[test]
+    fn any_split_into_blocks_gives_identical_contours() {
+        for rate in [16000, 44100] {
+            let x = speech_like(rate);
+            for set in [FeatureSet::Is10, FeatureSet::Is10Compat] {
+                let whole = contours_in_blocks(&x, rate, set, &[x.len()]);
+                assert!(whole.f0_final.iter().any(|&f| f > 0.0), "no voiced frame");
+                assert!(whole.sma[GROUP1 + 1].iter().any(|&j| j > 0.0), "no jitter");
+                for sizes in [&[1usize, 7, 160, 999][..], &[4093], &[65536, 3]] {
+                    let split = contours_in_blocks(&x, rate, set, sizes);
+                    assert_eq!(split.sma, whole.sma, "{rate} Hz, {sizes:?}");
+                    assert_eq!(split.delta, whole.delta, "{rate} Hz, {sizes:?}");
+                    assert_eq!(split.f0_final, whole.f0_final);
+                    assert_eq!(split.n60, whole.n60);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn samples_held_stay_bounded_on_long_input() {
+        let rate = 16000;
+        let x = speech_like(rate);
+        let mut e = Extractor::new(rate, &Settings::default()).unwrap();
+        let mut most = 0;
+        // ten minutes, fed in 20 ms blocks
+        for _ in 0..200 {
+            for block in x.chunks(320) {
+                e.push(block);
+                most = most.max(e.buf.len());
+            }
+        }
+        // the drain threshold (2^16) twice over plus one 60 ms frame, never the
+        // 9.6 million samples pushed
+        assert!(most <= 2 * (1 << 16) + 2 * 960, "held {most} samples");
+        assert_eq!(
+            e.finish().n60,
+            FrameGeometry::new(0.06, 0.01, rate).count(200 * x.len())
+        );
+    }
 }

@@ -116,33 +116,70 @@ pub struct SmoothedPitch {
 /// overwritten first.) It runs one frame behind its input:
 /// the first input frame yields no output, and output k describes input frame k.
 pub fn smooth_pitch(best: &[(f32, f32)], voicing_cutoff: f32) -> Vec<SmoothedPitch> {
-    let mut out = Vec::with_capacity(best.len().saturating_sub(1));
-    let (mut last, mut last_voice, mut env) = (0.0f32, 0.0f32, 0.0f32);
-    let (mut ons, mut ons_octave) = (0i8, 0i8);
-    for &(f0, voicing) in best.iter().skip(1) {
-        let p = if voicing > voicing_cutoff { f0 } else { 0.0 };
-        let voice_out = last_voice;
-        last_voice = voicing;
-        if last == 0.0 && p > 0.0 {
-            ons = 1;
+    let mut s = PitchSmoother::new(voicing_cutoff);
+    best.iter().filter_map(|&(f0, v)| s.push(f0, v)).collect()
+}
+
+/// [`smooth_pitch`] one frame at a time, for streaming.
+#[derive(Debug, Clone)]
+pub struct PitchSmoother {
+    voicing_cutoff: f32,
+    started: bool,
+    last: f32,
+    last_voice: f32,
+    env: f32,
+    ons: i8,
+    ons_octave: i8,
+}
+
+impl PitchSmoother {
+    pub fn new(voicing_cutoff: f32) -> Self {
+        PitchSmoother {
+            voicing_cutoff,
+            started: false,
+            last: 0.0,
+            last_voice: 0.0,
+            env: 0.0,
+            ons: 0,
+            ons_octave: 0,
         }
-        if last > 0.0 && p == 0.0 && ons == 0 {
-            ons = -1;
+    }
+
+    /// Takes the best candidate of the next frame; returns the smoothed
+    /// previous frame (nothing for the very first input).
+    pub fn push(&mut self, f0: f32, voicing: f32) -> Option<SmoothedPitch> {
+        if !self.started {
+            self.started = true;
+            return None;
+        }
+        let p = if voicing > self.voicing_cutoff {
+            f0
+        } else {
+            0.0
+        };
+        let voice_out = self.last_voice;
+        self.last_voice = voicing;
+        let last = self.last;
+        if last == 0.0 && p > 0.0 {
+            self.ons = 1;
+        }
+        if last > 0.0 && p == 0.0 && self.ons == 0 {
+            self.ons = -1;
         }
         if last > 0.0 && p > 0.0 {
-            ons = 0;
+            self.ons = 0;
         }
         if last == 0.0 && p == 0.0 {
-            ons = 0;
+            self.ons = 0;
         }
-        if p == 0.0 && ons == 1 {
-            last = 0.0;
-        } else if p > 0.0 && ons == -1 {
-            last = p;
+        if p == 0.0 && self.ons == 1 {
+            self.last = 0.0;
+        } else if p > 0.0 && self.ons == -1 {
+            self.last = p;
         }
         let (mut halving, mut doubling) = (false, false);
-        if last > 0.0 && p > 0.0 {
-            let factor = last / p;
+        if self.last > 0.0 && p > 0.0 {
+            let factor = self.last / p;
             if factor > 1.2 {
                 halving = true;
             } else if factor < 0.8 {
@@ -150,34 +187,33 @@ pub fn smooth_pitch(best: &[(f32, f32)], voicing_cutoff: f32) -> Vec<SmoothedPit
             }
         }
         // an octave jump that reverses the previous one is accepted
-        if (doubling && ons_octave == -1) || (halving && ons_octave == 1) {
-            last = p;
+        if (doubling && self.ons_octave == -1) || (halving && self.ons_octave == 1) {
+            self.last = p;
         }
         if doubling {
-            ons_octave = 1;
+            self.ons_octave = 1;
         }
-        if halving && ons == 0 {
-            ons_octave = -1;
+        if halving && self.ons == 0 {
+            self.ons_octave = -1;
         }
         if !(halving || doubling) {
-            ons_octave = 0;
+            self.ons_octave = 0;
         }
-        let f0_final = last;
-        last = p;
+        let f0_final = self.last;
+        self.last = p;
         if f0_final > 0.0 {
-            env = if env == 0.0 {
+            self.env = if self.env == 0.0 {
                 f0_final
             } else {
-                0.75 * env + 0.25 * f0_final
+                0.75 * self.env + 0.25 * f0_final
             };
         }
-        out.push(SmoothedPitch {
+        Some(SmoothedPitch {
             f0_final,
-            f0_envelope: env,
+            f0_envelope: self.env,
             voicing: voice_out,
-        });
+        })
     }
-    out
 }
 
 #[cfg(test)]
