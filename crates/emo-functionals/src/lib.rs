@@ -109,18 +109,44 @@ pub fn moments(x: &[f32], mean: f32) -> (f64, f64, f64) {
     (var.sqrt(), m3 / (n * var.powf(1.5)), m4 / (n * var * var))
 }
 
+/// The two order statistics percentile `p` interpolates between in `n` values.
+fn percentile_ranks(n: usize, p: f64) -> (usize, usize) {
+    let idx = p * (n.max(1) - 1) as f64;
+    (
+        idx.floor() as usize,
+        (idx.ceil() as usize).min(n.max(1) - 1),
+    )
+}
+
 /// Percentile `p` (0..1) of sorted data, linearly interpolated at index p·(N−1).
+/// Only the two order statistics it interpolates between must be in place (see
+/// [`place_ranks`]).
 pub fn percentile(sorted: &[f32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
     let idx = p * (sorted.len() - 1) as f64;
-    let i1 = idx.floor() as usize;
-    let i2 = (idx.ceil() as usize).min(sorted.len() - 1);
+    let (i1, i2) = percentile_ranks(sorted.len(), p);
     if i1 == i2 {
         return f64::from(sorted[i1]);
     }
     f64::from(sorted[i1]) * (i2 as f64 - idx) + f64::from(sorted[i2]) * (idx - i1 as f64)
+}
+
+/// Reorders `v` so that `v[r]` is the r-th smallest value (by `total_cmp`) for
+/// every rank in `ranks` (ascending), as a full sort would leave it, by
+/// selection: a handful of percentiles need far less work than sorting.
+pub fn place_ranks(v: &mut [f32], ranks: &[usize]) {
+    if ranks.is_empty() || v.is_empty() {
+        return;
+    }
+    let mid = ranks.len() / 2;
+    let r = ranks[mid];
+    v.select_nth_unstable_by(r, f32::total_cmp);
+    let (left, right) = v.split_at_mut(r);
+    place_ranks(left, &ranks[..mid]);
+    let above: Vec<usize> = ranks[mid + 1..].iter().map(|&k| k - r - 1).collect();
+    place_ranks(&mut right[1..], &above);
 }
 
 /// Fraction of frames above `min + level·(max − min)`.
@@ -143,8 +169,18 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
     let mu = mean(x);
     let (m, t, ea, eq) = linear_regression(x, mu);
     let (sd, skew, kurt) = moments(x, mu);
+    const PERCENTILES: [f64; 5] = [0.01, 0.25, 0.5, 0.75, 0.99];
+    let mut ranks: Vec<usize> = PERCENTILES
+        .iter()
+        .flat_map(|&p| {
+            let (a, b) = percentile_ranks(x.len(), p);
+            [a, b]
+        })
+        .collect();
+    ranks.sort_unstable();
+    ranks.dedup();
     let mut sorted = x.to_vec();
-    sorted.sort_unstable_by(f32::total_cmp);
+    place_ranks(&mut sorted, &ranks);
     let q1 = percentile(&sorted, 0.25) as f32;
     let q2 = percentile(&sorted, 0.5) as f32;
     let q3 = percentile(&sorted, 0.75) as f32;
@@ -255,6 +291,32 @@ mod tests {
         assert_eq!(onsets(&[0.0, 1.0, 1.0, 0.0, 2.0, 0.0], 0.0), 2);
         assert_eq!(onsets(&[1.0, 0.0, 1.0], 0.0), 1);
         assert_eq!(onsets(&[], 0.0), 0);
+    }
+
+    #[test]
+    fn placed_ranks_equal_a_full_sort() {
+        let mut state = 3u32;
+        for n in 1..200 {
+            let x: Vec<f32> = (0..n)
+                .map(|_| {
+                    state = state.wrapping_mul(1_664_525).wrapping_add(1_013_904_223);
+                    ((state >> 20) % 37) as f32 - 18.0
+                })
+                .collect();
+            let mut sorted = x.clone();
+            sorted.sort_unstable_by(f32::total_cmp);
+            let ranks: Vec<usize> = [0, n / 3, n / 2, n / 2 + 1, n - 1]
+                .into_iter()
+                .filter(|&r| r < n)
+                .collect::<std::collections::BTreeSet<_>>()
+                .into_iter()
+                .collect();
+            let mut placed = x.clone();
+            place_ranks(&mut placed, &ranks);
+            for &r in &ranks {
+                assert_eq!(placed[r], sorted[r], "n = {n}, rank {r}");
+            }
+        }
     }
 
     #[test]

@@ -223,9 +223,13 @@ impl Extractor {
             let k = self.n25_done;
             let (buf, at, g) = (&self.buf, self.buf_start, self.g25);
             let f = |i| frame_at(buf, at, g, k + i);
-            let frames: Vec<spectral::SpectralFrame> = if self.complete(g, k + 3) {
+            // 25 ms frame k is used only if 60 ms frame k − 1 exists (the
+            // branch ends one frame beyond the 60 ms level): frames are taken
+            // once that is known, so none is analysed in vain
+            let needed = |j: usize| j == 0 || self.complete(self.g60, j - 1);
+            let frames: Vec<spectral::SpectralFrame> = if needed(k + 3) {
                 self.spectral.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
-            } else if eof && self.complete(g, k) {
+            } else if eof && needed(k) && self.complete(g, k) {
                 vec![self.spectral.analyse(f(0))]
             } else {
                 break;
