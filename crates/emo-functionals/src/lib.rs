@@ -133,20 +133,31 @@ pub fn percentile(sorted: &[f32], p: f64) -> f64 {
     f64::from(sorted[i1]) * (i2 as f64 - idx) + f64::from(sorted[i2]) * (idx - i1 as f64)
 }
 
-/// Reorders `v` so that `v[r]` is the r-th smallest value (by `total_cmp`) for
-/// every rank in `ranks` (ascending), as a full sort would leave it, by
+/// Reorders `v` so that `v[r]` is the r-th smallest value for every rank in
+/// `ranks` (ascending), as a full sort would leave it, by
 /// selection: a handful of percentiles need far less work than sorting.
-pub fn place_ranks(v: &mut [f32], ranks: &[usize]) {
+pub fn place_ranks<T: Ord>(v: &mut [T], ranks: &[usize]) {
     if ranks.is_empty() || v.is_empty() {
         return;
     }
     let mid = ranks.len() / 2;
     let r = ranks[mid];
-    v.select_nth_unstable_by(r, f32::total_cmp);
+    v.select_nth_unstable(r);
     let (left, right) = v.split_at_mut(r);
     place_ranks(left, &ranks[..mid]);
     let above: Vec<usize> = ranks[mid + 1..].iter().map(|&k| k - r - 1).collect();
     place_ranks(&mut right[1..], &above);
+}
+
+/// An integer whose order is `f32::total_cmp`'s order of the floats.
+fn total_order_key(v: f32) -> i32 {
+    let b = v.to_bits() as i32;
+    b ^ ((((b >> 31) as u32) >> 1) as i32)
+}
+
+/// The float of a [`total_order_key`].
+fn from_total_order_key(k: i32) -> f32 {
+    f32::from_bits((k ^ ((((k >> 31) as u32) >> 1) as i32)) as u32)
 }
 
 /// Fraction of frames above `min + level·(max − min)`.
@@ -179,8 +190,13 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
         .collect();
     ranks.sort_unstable();
     ranks.dedup();
-    let mut sorted = x.to_vec();
-    place_ranks(&mut sorted, &ranks);
+    // integer keys in `f32::total_cmp` order: comparisons of plain integers
+    let mut keys: Vec<i32> = x.iter().map(|&v| total_order_key(v)).collect();
+    place_ranks(&mut keys, &ranks);
+    let mut sorted = vec![0.0f32; x.len()];
+    for &r in &ranks {
+        sorted[r] = from_total_order_key(keys[r]);
+    }
     let q1 = percentile(&sorted, 0.25) as f32;
     let q2 = percentile(&sorted, 0.5) as f32;
     let q3 = percentile(&sorted, 0.75) as f32;
@@ -311,11 +327,38 @@ mod tests {
                 .collect::<std::collections::BTreeSet<_>>()
                 .into_iter()
                 .collect();
-            let mut placed = x.clone();
+            let mut placed: Vec<i32> = x.iter().map(|&v| total_order_key(v)).collect();
             place_ranks(&mut placed, &ranks);
             for &r in &ranks {
-                assert_eq!(placed[r], sorted[r], "n = {n}, rank {r}");
+                assert_eq!(
+                    from_total_order_key(placed[r]),
+                    sorted[r],
+                    "n = {n}, rank {r}"
+                );
             }
+        }
+    }
+
+    #[test]
+    fn integer_keys_keep_the_total_order() {
+        let v = [
+            f32::NEG_INFINITY,
+            -3.5,
+            -1e-30,
+            -0.0,
+            0.0,
+            1e-30,
+            2.0,
+            f32::INFINITY,
+        ];
+        for w in v.windows(2) {
+            assert!(total_order_key(w[0]) < total_order_key(w[1]), "{w:?}");
+        }
+        for x in v {
+            assert_eq!(
+                from_total_order_key(total_order_key(x)).to_bits(),
+                x.to_bits()
+            );
         }
     }
 
