@@ -21,6 +21,7 @@ fn uar(classes: &[String], c: f64) -> f64 {
             c,
             gamma: Gamma::Scale,
             eps: 1e-3,
+            balanced: false,
         },
         grid: false,
     };
@@ -74,6 +75,7 @@ fn cross_corpus_and_speaker_normalisation_match_scikit_learn() {
             c: 1.0,
             gamma: Gamma::Scale,
             eps: 1e-3,
+            balanced: false,
         },
         grid: false,
     };

@@ -202,6 +202,11 @@ pub struct SvmArgs {
     /// RBF γ: 'scale' (1 / (features × variance of the training data)) or a number.
     #[arg(long, default_value = "scale")]
     pub gamma: emo_svm::Gamma,
+    /// Weight C per class: C·n/(k·n_c) for a class of n_c of n training rows in
+    /// k classes (scikit-learn's class_weight='balanced'); without it every
+    /// class gets C, as in the paper and scikit-learn's default.
+    #[arg(long)]
+    pub balanced: bool,
 }
 
 impl SvmArgs {
@@ -209,6 +214,7 @@ impl SvmArgs {
         emo_svm::SvmParams {
             c: self.c,
             gamma: self.gamma,
+            balanced: self.balanced,
             ..Default::default()
         }
     }

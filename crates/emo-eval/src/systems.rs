@@ -45,6 +45,7 @@ impl StaticSvm {
                     c,
                     gamma: Gamma::Value(base * f),
                     eps: self.params.eps,
+                    balanced: self.params.balanced,
                 };
                 let (mut truth, mut pred) = (Vec::new(), Vec::new());
                 for (_, tr, te) in train.loso_folds() {

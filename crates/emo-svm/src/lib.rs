@@ -59,6 +59,11 @@ pub struct SvmParams {
     pub gamma: Gamma,
     /// Solver tolerance (libsvm's default 1e-3).
     pub eps: f64,
+    /// Weight each class's C by `n / (k·n_c)` (n rows, k classes, n_c rows of
+    /// the class), as scikit-learn's `class_weight='balanced'`: errors on rare
+    /// classes cost more, which favours unweighted average recall.
+    #[serde(default)]
+    pub balanced: bool,
 }
 
 impl Default for SvmParams {
@@ -67,7 +72,34 @@ impl Default for SvmParams {
             c: 1.0,
             gamma: Gamma::Scale,
             eps: 1e-3,
+            balanced: false,
         }
+    }
+}
+
+impl SvmParams {
+    /// C of each class (index 0..n_classes) for training labels `y`.
+    pub fn class_penalties(&self, y: &[usize], n_classes: usize) -> Vec<f64> {
+        if !self.balanced {
+            return vec![self.c; n_classes];
+        }
+        let mut count = vec![0usize; n_classes];
+        for &c in y {
+            if c < n_classes {
+                count[c] += 1;
+            }
+        }
+        let k = count.iter().filter(|&&n| n > 0).count().max(1) as f64;
+        count
+            .iter()
+            .map(|&n| {
+                if n == 0 {
+                    self.c
+                } else {
+                    self.c * y.len() as f64 / (k * n as f64)
+                }
+            })
+            .collect()
     }
 }
 
@@ -178,19 +210,21 @@ fn cholesky(k: &Array2<f64>) -> Array2<f64> {
     l.slice(ndarray::s![.., ..rank.max(1)]).to_owned()
 }
 
-/// Trains one binary machine on the `rows` of a precomputed kernel matrix;
-/// returns the signed coefficients (0 for non-support vectors) and `rho`.
+/// Trains one binary machine on the `rows` of a precomputed kernel matrix with
+/// penalties `c = (C of the positive class, C of the negative class)`; returns
+/// the signed coefficients (0 for non-support vectors) and `rho`.
 pub(crate) fn solve_pair(
     kernel: &Array2<f64>,
     rows: &[usize],
     targets: &[bool],
+    c: (f64, f64),
     p: &SvmParams,
 ) -> Result<(Vec<f64>, f64), SvmError> {
     let k = kernel.select(Axis(0), rows).select(Axis(1), rows);
     let factor = cholesky(&k);
     let ds = Dataset::new(factor, targets.iter().copied().collect::<Array1<bool>>());
     let svm = Svm::<f64, bool>::params()
-        .pos_neg_weights(p.c, p.c)
+        .pos_neg_weights(c.0, c.1)
         .linear_kernel()
         .eps(p.eps)
         .fit(&ds)
@@ -231,12 +265,14 @@ impl SvmModel {
             Gamma::Value(g) => g,
         };
         let kernel = rbf_matrix(x, gamma);
+        let penalty = p.class_penalties(y, n_classes);
         let mut machines = Vec::new();
         for (i, &a) in present.iter().enumerate() {
             for &b in &present[i + 1..] {
                 let rows: Vec<usize> = (0..y.len()).filter(|&r| y[r] == a || y[r] == b).collect();
                 let targets: Vec<bool> = rows.iter().map(|&r| y[r] == a).collect();
-                let (alpha, rho) = solve_pair(&kernel, &rows, &targets, p)?;
+                let (alpha, rho) =
+                    solve_pair(&kernel, &rows, &targets, (penalty[a], penalty[b]), p)?;
                 // Keep the support vectors (alpha ≠ 0), as linfa's own predictor does.
                 let keep: Vec<usize> = (0..rows.len()).filter(|&r| alpha[r] != 0.0).collect();
                 let sv_rows: Vec<usize> = keep.iter().map(|&r| rows[r]).collect();
@@ -333,6 +369,19 @@ impl SvmModel {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn balanced_penalties_follow_class_sizes() {
+        let y = [0, 0, 0, 1, 2, 2];
+        let mut p = SvmParams {
+            c: 2.0,
+            ..Default::default()
+        };
+        assert_eq!(p.class_penalties(&y, 4), vec![2.0; 4]);
+        p.balanced = true;
+        // n = 6, k = 3 classes present: C·6/(3·n_c); an absent class keeps C
+        assert_eq!(p.class_penalties(&y, 4), vec![4.0 / 3.0, 4.0, 2.0, 2.0]);
+    }
     use ndarray::array;
 
     #[test]
@@ -355,6 +404,7 @@ mod tests {
                 c: 10.0,
                 gamma: Gamma::Value(0.5),
                 eps: 1e-3,
+                balanced: false,
             },
         )
         .unwrap();

@@ -164,6 +164,7 @@ impl SvmModel {
     ) -> Result<(), SvmError> {
         const FOLDS: usize = 5;
         let kernel = rbf_matrix(x, self.gamma);
+        let penalty = p.class_penalties(y, self.n_classes);
         let mut rng = StdRng::seed_from_u64(seed);
         let mut platt = Vec::new();
         for m in &self.machines {
@@ -187,7 +188,8 @@ impl SvmModel {
                     }
                     continue;
                 }
-                let (alpha, rho) = solve_pair(&kernel, &fit, &targets, p)?;
+                let (alpha, rho) =
+                    solve_pair(&kernel, &fit, &targets, (penalty[m.a], penalty[m.b]), p)?;
                 for &i in &held {
                     dec[i] = fit
                         .iter()
@@ -278,6 +280,7 @@ mod tests {
             c: 1.0,
             gamma: Gamma::Value(1.0),
             eps: 1e-3,
+            balanced: false,
         };
         let mut m = SvmModel::fit(x.view(), &y, 3, &p).unwrap();
         assert!(m.probabilities(x.row(0)).is_none());
