@@ -6,8 +6,15 @@ white noise (20 and 10 dB SNR), telephone band (300-3400 Hz at 8 kHz) and MP3
 (64 kbit/s), per speaker (--speaker-dirs) and as lone clips. Seeded (--seed).
 Writes target/results/channel-robustness.md.
 
+With --augment the same recipe is first retrained with every training clip
+(EmoDB + RAVDESS 1-8) once more under each degradation but the gain changes
+(training noise from another seed than the test noise; each speaker x
+condition is its own speaker for per-speaker normalisation, as one speaker
+recorded over one channel would be), and that model is tested instead:
+target/results/channel-robustness-augmented.md.
+
     pip install numpy scipy soundfile lameenc
-    python3 scripts/channel_robustness.py [--seed 1]
+    python3 scripts/channel_robustness.py [--seed 1] [--augment]
 """
 import argparse, json, os, shutil, subprocess
 import numpy as np, soundfile as sf
@@ -15,6 +22,7 @@ from scipy import signal
 
 ap = argparse.ArgumentParser()
 ap.add_argument("--seed", type=int, default=1)
+ap.add_argument("--augment", action="store_true")
 args = ap.parse_args()
 root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 shared = os.environ.get("EMO_PIPE_SHARED", os.path.join(root, "..", "shared"))
@@ -65,30 +73,75 @@ def uar(lines):
     return 100 * sum(a / n for a, n in rec.values()) / len(rec)
 
 
+def degrade(c, fn, base):
+    """Writes clip c through condition fn to base(.wav|.mp3); returns the path."""
+    x, sr = sf.read(c, dtype="float64")
+    if x.ndim > 1:
+        x = x.mean(axis=1)
+    if fn == "mp3":
+        import lameenc
+        enc = lameenc.Encoder(); enc.set_bit_rate(64); enc.set_in_sample_rate(sr); enc.set_channels(1); enc.set_quality(2)
+        pcm = (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
+        open(base + ".mp3", "wb").write(enc.encode(pcm) + enc.flush())
+        return base + ".mp3"
+    y, r = fn(x, sr)
+    sf.write(base + ".wav", y, r, subtype="PCM_16")
+    return base + ".wav"
+
+
+def slug(name):
+    return name.split()[0] + name.split()[1] if len(name.split()) > 1 else name
+
+
+suffix = ""
+if args.augment:
+    import csv
+    suffix = "-augmented"
+    # the training manifest: EmoDB's 4 classes and RAVDESS 1-8, clean and degraded
+    EMODB = {"W": "anger", "F": "happiness", "T": "sadness", "N": "neutral"}
+    MALE = {"03", "10", "11", "12", "15"}
+    train = []
+    ed = os.path.join(shared, "corpora", "emodb", "wav")
+    for f in sorted(os.listdir(ed)):
+        if f.endswith(".wav") and f[5] in EMODB:
+            train.append((os.path.join(ed, f), "emodb-" + f[:2], "m" if f[:2] in MALE else "f", EMODB[f[5]]))
+    with open(os.path.join(W, "ravdess-1-8.csv")) as fh:
+        train += [(r["path"], r["speaker"], r["gender"], r["label"]) for r in csv.DictReader(fh)]
+    arng = np.random.default_rng(args.seed + 1000)
+    rng_test, rng = rng, arng  # noise() draws from the global rng
+    aug_dir = os.path.join(W, "augment")
+    shutil.rmtree(aug_dir, ignore_errors=True)
+    rows_m = list(train)
+    for name, fn in CONDITIONS:
+        if fn is None or name.startswith("gain"):
+            continue
+        d = os.path.join(aug_dir, slug(name))
+        os.makedirs(d, exist_ok=True)
+        for i, (path, spk, g, lab) in enumerate(train):
+            out_path = degrade(path, fn, os.path.join(d, f"{i:04d}-{os.path.basename(path)[:-4]}"))
+            rows_m.append((out_path, f"{spk}-{slug(name)}", g, lab))
+    rng = rng_test
+    man = os.path.join(W, "train-augmented.csv")
+    with open(man, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["path", "speaker", "gender", "label"])
+        w.writerows(rows_m)
+    model = os.path.join(W, "heldout-augmented.safetensors")
+    subprocess.run([exe, "train", man, "--system", "static", "--norm", "speaker", "--c", "1",
+                    "--fallback-c", "10", "--half", "--store", os.path.join(root, "target", "store"),
+                    "-o", model], check=True, stderr=subprocess.DEVNULL)
+    print(f"trained {model} on {len(rows_m)} clips ({len(train)} clean)", flush=True)
+
 rows = []
 for name, fn in CONDITIONS:
-    out = os.path.join(W, "channel", name.split()[0] + name.split()[1] if len(name.split()) > 1 else name)
+    out = os.path.join(W, "channel", slug(name))
     shutil.rmtree(out, ignore_errors=True)
     files = []
     for c in clips:
         actor = os.path.basename(os.path.dirname(c))
         os.makedirs(os.path.join(out, actor), exist_ok=True)
-        x, sr = sf.read(c, dtype="float64")
-        if x.ndim > 1:
-            x = x.mean(axis=1)
         base = os.path.join(out, actor, os.path.basename(c)[:-4])
-        if fn is None:
-            files.append(c)
-        elif fn == "mp3":
-            import lameenc
-            enc = lameenc.Encoder(); enc.set_bit_rate(64); enc.set_in_sample_rate(sr); enc.set_channels(1); enc.set_quality(2)
-            pcm = (np.clip(x, -1, 1) * 32767).astype("<i2").tobytes()
-            open(base + ".mp3", "wb").write(enc.encode(pcm) + enc.flush())
-            files.append(base + ".mp3")
-        else:
-            y, r = fn(x, sr)
-            sf.write(base + ".wav", y, r, subtype="PCM_16")
-            files.append(base + ".wav")
+        files.append(c if fn is None else degrade(c, fn, base))
     res = []
     for extra in (["--speaker-dirs"], []):
         p = subprocess.run([exe, "classify", *files, "--model", model, "--json", *extra], capture_output=True, text=True)
@@ -96,10 +149,11 @@ for name, fn in CONDITIONS:
     rows.append((name, *res))
     print(name, res, flush=True)
 
-with open(os.path.join(W, "channel-robustness.md"), "w") as f:
+report = os.path.join(W, f"channel-robustness{suffix}.md")
+with open(report, "w") as f:
     f.write(f"RAVDESS actors 9-12 ({len(clips)} clips), model trained on EmoDB + RAVDESS 1-8 "
-            f"(target/results/heldout.safetensors), seed {args.seed}\n\n")
+            f"({os.path.relpath(model, root)}), seed {args.seed}\n\n")
     f.write("| condition | UAR per speaker | drop | UAR lone clips | drop |\n|---|---|---|---|---|\n")
     for name, a, b in rows:
         f.write(f"| {name} | {a:.1f} | {a - rows[0][1]:+.1f} | {b:.1f} | {b - rows[0][2]:+.1f} |\n")
-print(open(os.path.join(W, "channel-robustness.md")).read())
+print(open(report).read())
