@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Rebuilds docs/results.md: the static-feature baseline (IS10 + min-max + RBF SVM),
-# leave one speaker out on EmoDB. About 2 minutes on 2 cores (the first run also
-# extracts EmoDB into the feature store target/store).
+# leave one speaker out on EmoDB, across corpora and on the held-out split. About 4
+# minutes on 2 cores (the first run also extracts the corpora into the feature store
+# target/store); the held-out rows need scripts/default_model.sh's manifests first.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SHARED=${EMO_PIPE_SHARED:-../shared}
