@@ -34,9 +34,12 @@ impl FrameGeometry {
         }
     }
 
-    /// The samples of frame `k`.
-    pub fn frame<'a>(&self, signal: &'a [f32], k: usize) -> &'a [f32] {
-        &signal[k * self.step..k * self.step + self.size]
+    /// The samples of frame `k` from `signal`, which holds the recording's
+    /// samples from index `signal_start` on (0: the whole recording; more when
+    /// a stream has dropped what no frame reads again).
+    pub fn frame<'a>(&self, signal: &'a [f32], signal_start: usize, k: usize) -> &'a [f32] {
+        let s = k * self.step - signal_start;
+        &signal[s..s + self.size]
     }
 }
 
@@ -64,5 +67,15 @@ mod tests {
         assert_eq!(g.count(400), 1);
         assert_eq!(g.count(559), 1);
         assert_eq!(g.count(560), 2);
+    }
+
+    #[test]
+    fn frame_from_a_buffer_that_starts_later() {
+        let g = FrameGeometry::new(0.025, 0.010, 16000);
+        let x: Vec<f32> = (0..1000).map(|v| v as f32).collect();
+        assert_eq!(g.frame(&x, 0, 2)[0], 320.0);
+        // the same frame from a buffer holding samples 300.. only
+        assert_eq!(g.frame(&x[300..], 300, 2), g.frame(&x, 0, 2));
+        assert_eq!(g.frame(&x, 0, 2).len(), 400);
     }
 }

@@ -222,7 +222,7 @@ impl Extractor {
         loop {
             let k = self.n25_done;
             let (buf, at, g) = (&self.buf, self.buf_start, self.g25);
-            let f = |i| frame_at(buf, at, g, k + i);
+            let f = |i| g.frame(buf, at, k + i);
             // 25 ms frame k is used only if 60 ms frame k − 1 exists (the
             // branch ends one frame beyond the 60 ms level): frames are taken
             // once that is known, so none is analysed in vain
@@ -253,7 +253,7 @@ impl Extractor {
         loop {
             let k = self.n60_done;
             let (buf, at, g) = (&self.buf, self.buf_start, self.g60);
-            let f = |i| frame_at(buf, at, g, k + i);
+            let f = |i| g.frame(buf, at, k + i);
             let cands: Vec<emo_dsp::shs::PitchCandidates> = if self.complete(g, k + 3) {
                 self.pitch.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
             } else if eof && self.complete(g, k) {
@@ -300,12 +300,10 @@ impl Extractor {
         self.buf = Vec::new();
         let (v, settings) = (self.v, self.settings);
         let n60 = self.g60.count(self.total);
-        // 25 ms branch: the 60 ms level's frames and one beyond
-        let n_spec = self.g25.count(self.total).min(n60 + 1);
-        let mut group1 = std::mem::take(&mut self.group1);
-        for c in &mut group1[..32] {
-            c.truncate(n_spec);
-        }
+        // 25 ms branch: the 60 ms level's frames and one beyond (`analyse`
+        // takes no other)
+        debug_assert_eq!(self.n25_done, self.g25.count(self.total).min(n60 + 1));
+        let group1 = std::mem::take(&mut self.group1);
         let f0_final = std::mem::take(&mut self.f0_final);
         let [jl, jddp, sh] = std::mem::take(&mut self.jit);
         let group2 = [f0_final.clone(), jl, jddp, sh];
@@ -348,12 +346,6 @@ impl Extractor {
             step_sec: self.g60.step as f64 / f64::from(self.sample_rate),
         }
     }
-}
-
-/// Frame `k` of a level from a buffer holding the samples from `buf_start` on.
-fn frame_at(buf: &[f32], buf_start: usize, g: FrameGeometry, k: usize) -> &[f32] {
-    let s = k * g.step - buf_start;
-    &buf[s..s + g.size]
 }
 
 #[cfg(test)]
