@@ -4,20 +4,12 @@
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
+mod common;
+
 fuzz_target!(|data: &[u8]| {
-    // as the CLI does: a decoder panic emo-audio catches is not a crash; any
-    // other panic still aborts (libFuzzer's hook)
-    static QUIET: std::sync::Once = std::sync::Once::new();
-    QUIET.call_once(emo_audio::quiet_decoder_panics);
-    let Some((&pick, body)) = data.split_first() else {
+    let Some(path) = common::as_audio_file(data, "x") else {
         return;
     };
-    let ext = ["wav", "flac", "mp3", "ogg"][usize::from(pick % 4)];
-    let dir = std::env::temp_dir();
-    let path = dir.join(format!("emo-fuzz-{}.{ext}", std::process::id()));
-    if std::fs::write(&path, body).is_err() {
-        return;
-    }
     // short inputs only: the fuzzer looks for parser bugs, not long signals
     let read = emo_audio::ReadOptions {
         max_seconds: Some(1.0),
