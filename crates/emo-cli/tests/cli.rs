@@ -18,6 +18,17 @@ fn tmp(name: &str) -> PathBuf {
     d
 }
 
+/// A manifest (path,speaker,gender,label) over fixture clips:
+/// `(file in fixtures/audio, speaker, gender, label)` per row.
+fn fixture_manifest(rows: &[(&str, &str, &str, &str)]) -> String {
+    let a = fixtures().join("audio");
+    let mut m = String::from("path,speaker,gender,label\n");
+    for (f, s, g, l) in rows {
+        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
+    }
+    m
+}
+
 fn text(o: &Output) -> (String, String) {
     (
         String::from_utf8_lossy(&o.stdout).into_owned(),
@@ -279,18 +290,14 @@ fn evaluate_reports_and_names_what_it_left_out() {
     let d = tmp("eval");
     // a manifest over the fixture clips, with one broken file
     std::fs::write(d.join("broken.wav"), b"RIFF....WAVEnope").unwrap();
-    let mut m = String::from("path,speaker,gender,label\n");
-    let a = fixtures().join("audio");
-    for (f, s, g, l) in [
+    let mut m = fixture_manifest(&[
         ("08a04Wc.wav", "s1", "f", "anger"),
         ("13a01Ea.wav", "s1", "f", "disgust"),
         ("10a07Ta.wav", "s2", "m", "sadness"),
         ("03-01-03-01-01-01-02.wav", "s2", "f", "happiness"),
         ("noisy10db.wav", "s3", "f", "anger"),
         ("rate44k.wav", "s3", "f", "sadness"),
-    ] {
-        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
-    }
+    ]);
     m.push_str(&format!("{},s3,m,anger\n", d.join("broken.wav").display()));
     std::fs::write(d.join("m.csv"), m).unwrap();
     let json = d.join("r.json");
@@ -388,18 +395,15 @@ fn classify_uses_the_built_in_model_and_goes_on_past_bad_clips() {
 fn train_writes_a_model_that_classify_reads() {
     let d = tmp("train");
     // a manifest over fixture clips: two speakers, two classes
-    let mut m = String::from("path,speaker,gender,label\n");
     let a = fixtures().join("audio");
-    for (f, s, g, l) in [
+    let m = fixture_manifest(&[
         ("08a04Wc.wav", "s1", "f", "anger"),
         ("codec_flac.flac", "s1", "f", "anger"),
         ("10a07Ta.wav", "s2", "m", "sadness"),
         ("noisy10db.wav", "s2", "m", "sadness"),
         ("pcm24.wav", "s3", "f", "anger"),
         ("rate8k.wav", "s3", "m", "sadness"),
-    ] {
-        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
-    }
+    ]);
     std::fs::write(d.join("m.csv"), m).unwrap();
     let model = d.join("m.safetensors");
     let o = bin()
@@ -469,18 +473,14 @@ fn classify_reads_an_iemocap_session_and_summarises() {
 #[test]
 fn killed_train_never_leaves_a_half_written_model() {
     let d = tmp("killtrain");
-    let mut m = String::from("path,speaker,gender,label\n");
-    let a = fixtures().join("audio");
-    for (f, s, g, l) in [
+    let m = fixture_manifest(&[
         ("08a04Wc.wav", "s1", "f", "anger"),
         ("codec_flac.flac", "s1", "f", "neutral"),
         ("10a07Ta.wav", "s2", "m", "sadness"),
         ("noisy10db.wav", "s2", "m", "neutral"),
         ("pcm24.wav", "s3", "f", "anger"),
         ("rate8k.wav", "s3", "m", "sadness"),
-    ] {
-        m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
-    }
+    ]);
     std::fs::write(d.join("m.csv"), &m).unwrap();
     let model = d.join("model.safetensors");
     let train = |seed: u64| {
