@@ -109,10 +109,12 @@ pub fn moments(x: &[f32], mean: f32) -> (f64, f64, f64) {
     (var.sqrt(), m3 / (n * var.powf(1.5)), m4 / (n * var * var))
 }
 
-/// The two order statistics percentile `p` interpolates between in `n` values.
-fn percentile_ranks(n: usize, p: f64) -> (usize, usize) {
+/// Where percentile `p` falls in `n` sorted values: the fractional index
+/// p·(n−1) and the two order statistics it interpolates between.
+fn percentile_position(n: usize, p: f64) -> (f64, usize, usize) {
     let idx = p * (n.max(1) - 1) as f64;
     (
+        idx,
         idx.floor() as usize,
         (idx.ceil() as usize).min(n.max(1) - 1),
     )
@@ -125,8 +127,7 @@ pub fn percentile(sorted: &[f32], p: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
-    let idx = p * (sorted.len() - 1) as f64;
-    let (i1, i2) = percentile_ranks(sorted.len(), p);
+    let (idx, i1, i2) = percentile_position(sorted.len(), p);
     if i1 == i2 {
         return f64::from(sorted[i1]);
     }
@@ -184,7 +185,7 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
     let mut ranks: Vec<usize> = PERCENTILES
         .iter()
         .flat_map(|&p| {
-            let (a, b) = percentile_ranks(x.len(), p);
+            let (_, a, b) = percentile_position(x.len(), p);
             [a, b]
         })
         .collect();
