@@ -20,12 +20,12 @@ mod progress;
 mod train;
 
 use clap::{Parser, Subcommand};
+use std::process::ExitCode;
 
 // Extraction allocates and frees many short-lived frame buffers; mimalloc
 // serves them faster than the system allocator.
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
-use std::process::ExitCode;
 
 #[derive(Parser)]
 #[command(
