@@ -16,7 +16,7 @@ target/results/channel-robustness-augmented.md.
     pip install numpy scipy soundfile lameenc
     python3 scripts/channel_robustness.py [--seed 1] [--augment]
 """
-import argparse, json, os, shutil, subprocess
+import argparse, os, shutil, subprocess, sys
 import numpy as np, soundfile as sf
 from scipy import signal
 
@@ -31,11 +31,10 @@ model = os.path.join(W, "heldout.safetensors")
 exe = os.path.join(root, "target", "release", "emo-pipe")
 if not os.path.exists(model):
     raise SystemExit("run scripts/default_model.sh first (it trains target/results/heldout.safetensors)")
-EMO = {"01": "neutral", "03": "happiness", "04": "sadness", "05": "anger"}
-clips = []
-for a in range(9, 13):
-    d = os.path.join(shared, "corpora", "ravdess", f"Actor_{a:02d}")
-    clips += [os.path.join(d, f) for f in sorted(os.listdir(d)) if f.endswith(".wav") and f.split("-")[2] in EMO]
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpora import emodb, ravdess, ravdess_classify_uar, write_manifest  # noqa: E402
+
+clips = [r[0] for r in ravdess(shared, range(9, 13))]
 rng = np.random.default_rng(args.seed)
 
 
@@ -62,17 +61,6 @@ CONDITIONS = [("clean", None), ("gain +12 dB", gain(12)), ("gain -12 dB", gain(-
               ("telephone 300-3400 Hz, 8 kHz", telephone), ("MP3 64 kbit/s", "mp3")]
 
 
-def uar(lines):
-    rec = {}
-    for line in lines:
-        v = json.loads(line)
-        if "label" not in v:
-            continue
-        t = EMO[os.path.basename(v["file"]).split("-")[2]]
-        r = rec.setdefault(t, [0, 0]); r[0] += v["label"] == t; r[1] += 1
-    return 100 * sum(a / n for a, n in rec.values()) / len(rec)
-
-
 def degrade(c, fn, base):
     """Writes clip c through condition fn to base(.wav|.mp3); returns the path."""
     x, sr = sf.read(c, dtype="float64")
@@ -95,18 +83,9 @@ def slug(name):
 
 suffix = ""
 if args.augment:
-    import csv
     suffix = "-augmented"
     # the training manifest: EmoDB's 4 classes and RAVDESS 1-8, clean and degraded
-    EMODB = {"W": "anger", "F": "happiness", "T": "sadness", "N": "neutral"}
-    MALE = {"03", "10", "11", "12", "15"}
-    train = []
-    ed = os.path.join(shared, "corpora", "emodb", "wav")
-    for f in sorted(os.listdir(ed)):
-        if f.endswith(".wav") and f[5] in EMODB:
-            train.append((os.path.join(ed, f), "emodb-" + f[:2], "m" if f[:2] in MALE else "f", EMODB[f[5]]))
-    with open(os.path.join(W, "ravdess-1-8.csv")) as fh:
-        train += [(r["path"], r["speaker"], r["gender"], r["label"]) for r in csv.DictReader(fh)]
+    train = emodb(shared) + ravdess(shared, range(1, 9))
     arng = np.random.default_rng(args.seed + 1000)
     rng_test, rng = rng, arng  # noise() draws from the global rng
     aug_dir = os.path.join(W, "augment")
@@ -122,10 +101,7 @@ if args.augment:
             rows_m.append((out_path, f"{spk}-{slug(name)}", g, lab))
     rng = rng_test
     man = os.path.join(W, "train-augmented.csv")
-    with open(man, "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["path", "speaker", "gender", "label"])
-        w.writerows(rows_m)
+    write_manifest(man, rows_m)
     model = os.path.join(W, "heldout-augmented.safetensors")
     subprocess.run([exe, "train", man, "--system", "static", "--norm", "speaker", "--c", "1",
                     "--fallback-c", "10", "--half", "--store", os.path.join(root, "target", "store"),
@@ -145,7 +121,7 @@ for name, fn in CONDITIONS:
     res = []
     for extra in (["--speaker-dirs"], []):
         p = subprocess.run([exe, "classify", *files, "--model", model, "--json", *extra], capture_output=True, text=True)
-        res.append(uar(p.stdout.splitlines()))
+        res.append(ravdess_classify_uar(p.stdout.splitlines())[0])
     rows.append((name, *res))
     print(name, res, flush=True)
 

@@ -26,19 +26,13 @@ CANDIDATES=${CANDIDATES:-static:minmax:1 static:minmax:10 static:speaker:1 stati
 uar() { python3 -c "import json,sys; print(f\"{100*json.load(open(sys.argv[1]))['systems'][0]['uar']:.1f}\")" "$1"; }
 
 # manifests: RAVDESS actors 1-8 (training) and 9-12 (held out)
-python3 - "$R" "$W" <<'PY'
+python3 - "$SHARED" "$W" <<'PY'
 import os, sys
-root, out = sys.argv[1], sys.argv[2]
-emo = {"01": "neutral", "03": "happiness", "04": "sadness", "05": "anger"}
+sys.path.insert(0, "scripts")
+from corpora import ravdess, write_manifest
+shared, out = sys.argv[1], sys.argv[2]
 for name, actors in (("ravdess-1-8", range(1, 9)), ("ravdess-9-12", range(9, 13))):
-    with open(os.path.join(out, name + ".csv"), "w") as f:
-        f.write("path,speaker,gender,label\n")
-        for a in actors:
-            d = os.path.join(root, f"Actor_{a:02d}")
-            for w in sorted(os.listdir(d)):
-                p = w[:-4].split("-")
-                if w.endswith(".wav") and len(p) == 7 and p[2] in emo:
-                    f.write(f"{os.path.abspath(os.path.join(d, w))},ravdess-{a:02d},{'m' if a % 2 else 'f'},{emo[p[2]]}\n")
+    write_manifest(os.path.join(out, name + ".csv"), ravdess(shared, actors))
 PY
 
 {
@@ -81,20 +75,14 @@ done < <(sort -rn $W/candidates.txt)
 # held-out speakers: the same recipe trained on EmoDB + RAVDESS actors 1-8
 $BIN train $E $W/ravdess-1-8.csv --system $SYS --norm $NORM --c $C --fallback-c $FC $ADAPT --half --store target/store -o $W/heldout.safetensors 2>/dev/null
 truth_uar() { # classify output (JSON lines) with truth from the file names
-python3 -c "
-import json, sys
-emo = {'01': 'neutral', '03': 'happiness', '04': 'sadness', '05': 'anger'}
-rec = {}
-for line in open(sys.argv[1]):
-    v = json.loads(line)
-    if 'label' not in v: continue
-    t = emo.get(v['file'].rsplit('/', 1)[-1].split('-')[2])
-    if t is None: continue
-    r = rec.setdefault(t, [0, 0]); r[0] += v['label'] == t; r[1] += 1
-print(f'{100 * sum(a / n for a, n in rec.values()) / len(rec):.1f} % UAR on {sum(n for _, n in rec.values())} clips')
-" "$1"
+  python3 -c "
+import sys
+sys.path.insert(0, 'scripts')
+from corpora import ravdess_classify_uar
+u, n = ravdess_classify_uar(open(sys.argv[1]))
+print(f'{u:.1f} % UAR on {n} clips')" "$1"
 }
-files=$(for a in 09 10 11 12; do ls $R/Actor_$a/*.wav | awk -F/ '{split($NF,p,"-"); if (p[3]=="01"||p[3]=="03"||p[3]=="04"||p[3]=="05") print}'; done)
+files=$(tail -n +2 $W/ravdess-9-12.csv | cut -d, -f1)  # the held-out manifest's clips
 $BIN classify $files --model $W/heldout.safetensors --speaker-dirs --json > $W/heldout-speaker.jsonl
 $BIN classify $files --model $W/heldout.safetensors --json > $W/heldout-lone.jsonl 2>/dev/null
 echo "held-out RAVDESS actors 9-12, model trained on EmoDB + RAVDESS 1-8 (--system $SYS --norm $NORM --c $C):" >> $OUT

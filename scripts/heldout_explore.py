@@ -41,24 +41,14 @@ exe = os.path.join(root, "target", "release", "emo-pipe")
 os.makedirs(W, exist_ok=True)
 subprocess.run(["cargo", "build", "--release", "-q"], cwd=root, check=True)
 
-EMODB = {"W": "anger", "F": "happiness", "T": "sadness", "N": "neutral"}
-RAVDESS = {"01": "neutral", "03": "happiness", "04": "sadness", "05": "anger"}
-EMODB_MALE = {"03", "10", "11", "12", "15"}
 SPEEDS = (0.9, 1.1)
 
-clips = []  # (path, corpus, speaker, gender, label, actor)
-ed = os.path.join(shared, "corpora", "emodb", "wav")
-for f in sorted(os.listdir(ed)):
-    if f.endswith(".wav") and f[5] in EMODB:
-        s = f[:2]
-        clips.append((os.path.join(ed, f), "emodb", "e" + s, "m" if s in EMODB_MALE else "f", EMODB[f[5]], 0))
-for a in range(1, 13):
-    d = os.path.join(shared, "corpora", "ravdess", f"Actor_{a:02d}")
-    for f in sorted(os.listdir(d)):
-        p = f[:-4].split("-")
-        if f.endswith(".wav") and len(p) == 7 and p[2] in RAVDESS:
-            clips.append((os.path.join(d, f), "ravdess", f"r{a:02d}", "m" if a % 2 else "f", RAVDESS[p[2]], a))
-meta = pd.DataFrame(clips, columns=["path", "corpus", "spk", "g", "y", "actor"])
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from corpora import emodb, ravdess  # noqa: E402
+
+# (path, speaker, gender, label), then the corpus and the RAVDESS actor (0 for EmoDB)
+clips = [r + ("emodb", 0) for r in emodb(shared)] + [r + ("ravdess", int(r[1][-2:])) for r in ravdess(shared)]
+meta = pd.DataFrame(clips, columns=["path", "spk", "g", "y", "corpus", "actor"])
 stems = [os.path.basename(p)[:-4] for p in meta.path]
 
 
