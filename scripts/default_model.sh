@@ -4,7 +4,7 @@
 #     system x normalisation;
 #  2. the best (mean of both directions) whose model file fits the repository's
 #     5 MB limit is trained on every corpus in ../shared/corpora (EmoDB +
-#     RAVDESS, 4 classes) into crates/emo-cli/models/default.safetensors;
+#     RAVDESS, 4 classes) into crates/emo-model/models/default.safetensors;
 #  3. held-out speakers: the same recipe trained on EmoDB + RAVDESS actors 1-8,
 #     `emo-pipe classify` on actors 9-12, per speaker (--speaker-dirs) and as
 #     lone clips (no speaker information).
@@ -58,7 +58,7 @@ echo "fallback pipeline for lone clips: min-max, C=$FC (best cross-corpus min-ma
 
 # the built-in model: the best candidate whose file (half precision, with a
 # min-max fallback pipeline for lone clips) fits the repository's 5 MB limit
-MODEL=crates/emo-cli/models/default.safetensors
+MODEL=crates/emo-model/models/default.safetensors
 while read -r m SYS NORM C; do
   $BIN train $E $R --system $SYS --norm $NORM --c $C --fallback-c $FC $ADAPT --half --store target/store -o $W/candidate.safetensors \
     --note "chosen by cross-corpus UAR: mean of EmoDB->RAVDESS and RAVDESS->EmoDB $m % (scripts/default_model.sh)" \

@@ -141,10 +141,135 @@ fn streamed_extraction_equals_extraction_in_memory() {
     for f in FILES {
         let path = fixtures().join("audio").join(f);
         let a = read_audio(&path).unwrap();
-        let (mem, _) = emo_features::extract_samples(&a.samples, a.sample_rate, &settings).unwrap();
+        let mem = emo_features::extract_samples(&a.samples, a.sample_rate, &settings)
+            .unwrap()
+            .features;
         let streamed =
             emo_features::extract_file(&path, &settings, &ReadOptions::default()).unwrap();
         assert_eq!(streamed.features, mem, "{f}");
         assert_eq!(streamed.duration_sec, a.duration());
     }
+}
+
+/// A segment's samples are exactly the whole file's samples from
+/// `round(start·rate)` for `round((end−start)·rate)` samples, in every format
+/// (WAV seeks to the segment; compressed formats drop what comes before it).
+#[test]
+fn segments_are_the_whole_files_samples_cut_out() {
+    use emo_audio::Span;
+    for f in FILES {
+        let path = fixtures().join("audio").join(f);
+        let whole = read_audio(&path).unwrap();
+        let rate = whole.sample_rate;
+        for (start, end) in [(0.5, Some(1.25)), (0.123456, None), (0.0, Some(0.3))] {
+            let span = Span::new(start, end).unwrap();
+            let read = ReadOptions {
+                span,
+                ..Default::default()
+            };
+            let seg = emo_audio::read_audio_with(&path, &read).unwrap();
+            let (first, len) = span.frames(rate);
+            let first = first as usize;
+            let last = len.map_or(whole.samples.len(), |l| first + l as usize);
+            assert_eq!(
+                seg.samples,
+                whole.samples[first..last],
+                "{f} {start}-{end:?}"
+            );
+        }
+        // past the end: a named error, not an empty signal
+        let read = ReadOptions {
+            span: Span::new(100.0, None).unwrap(),
+            ..Default::default()
+        };
+        let e = emo_audio::read_audio_with(&path, &read)
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(f) && e.contains("holds no audio samples"), "{e}");
+    }
+}
+
+/// Segments of long WAVs (16-bit through the block reader, float through the
+/// sample iterator) cross block boundaries and still equal the cut-out samples.
+#[test]
+fn segments_of_long_files_cross_block_boundaries() {
+    use emo_audio::Span;
+    let dir = std::env::temp_dir().join(format!("emo-segments-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    for (bits, float) in [(16u16, false), (32, true)] {
+        let path = dir.join(format!("long{bits}.wav"));
+        let spec = hound::WavSpec {
+            channels: 2,
+            sample_rate: 16000,
+            bits_per_sample: bits,
+            sample_format: if float {
+                hound::SampleFormat::Float
+            } else {
+                hound::SampleFormat::Int
+            },
+        };
+        let mut w = hound::WavWriter::create(&path, spec).unwrap();
+        for i in 0..300_000i32 {
+            for ch in 0..2 {
+                let v = ((i * (3 + ch)) % 20001 - 10000) as f32 / 10000.0;
+                if float {
+                    w.write_sample(v).unwrap();
+                } else {
+                    w.write_sample((v * 32000.0) as i16).unwrap();
+                }
+            }
+        }
+        w.finalize().unwrap();
+        let whole = read_audio(&path).unwrap();
+        let span = Span::new(3.3, Some(14.05)).unwrap();
+        let read = ReadOptions {
+            span,
+            ..Default::default()
+        };
+        let seg = emo_audio::read_audio_with(&path, &read).unwrap();
+        assert_eq!(seg.samples, whole.samples[52_800..224_800], "{bits}-bit");
+    }
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+/// Channel selection: one channel of a stereo file is that channel's samples;
+/// every channel selected is the default mixdown.
+#[test]
+fn selected_channels_of_a_stereo_file() {
+    use emo_audio::Channels;
+    let path = fixtures().join("audio").join("stereo48k.wav");
+    let raw: Vec<i32> = hound::WavReader::open(&path)
+        .unwrap()
+        .samples::<i32>()
+        .map(|v| v.unwrap())
+        .collect();
+    let read = |channels| {
+        emo_audio::read_audio_with(
+            &path,
+            &ReadOptions {
+                channels,
+                ..Default::default()
+            },
+        )
+        .unwrap()
+        .samples
+    };
+    for c in 0..2 {
+        let expect: Vec<f32> = raw.chunks_exact(2).map(|f| f[c] as f32 / 32767.0).collect();
+        assert_eq!(read(Channels::one(c).unwrap()), expect, "channel {c}");
+    }
+    assert_eq!(read(Channels::of(&[0, 1]).unwrap()), read(Channels::All));
+    let e = emo_audio::read_audio_with(
+        &path,
+        &ReadOptions {
+            channels: Channels::one(2).unwrap(),
+            ..Default::default()
+        },
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        e.contains("stereo48k.wav") && e.contains("channel 2"),
+        "{e}"
+    );
 }

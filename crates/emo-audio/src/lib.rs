@@ -13,7 +13,11 @@ use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
 
 mod mixdown;
+mod select;
+mod signal;
 pub use mixdown::{mix_float, mix_int, InputMode, IntFormat};
+pub use select::{Channels, Span};
+pub use signal::{mono_from_planar, Planar, SignalError};
 
 /// A decoded recording, mixed down to one channel.
 #[derive(Debug, Clone)]
@@ -42,6 +46,11 @@ pub struct ReadOptions {
     pub max_seconds: Option<f64>,
     /// Which openSMILE front end's samples to reproduce.
     pub mode: InputMode,
+    /// Which channels are averaged into the mono signal.
+    pub channels: Channels,
+    /// Which stretch of the recording is read; the rest is skipped (WAV:
+    /// seeked past, never read) and decoding stops at its end.
+    pub span: Span,
 }
 
 impl Default for ReadOptions {
@@ -49,6 +58,8 @@ impl Default for ReadOptions {
         ReadOptions {
             max_seconds: Some(4.0 * 3600.0),
             mode: InputMode::SmilExtract,
+            channels: Channels::All,
+            span: Span::WHOLE,
         }
     }
 }
@@ -107,6 +118,8 @@ pub struct StreamInfo {
     pub format: String,
     /// Mono samples handed to the sink.
     pub frames: usize,
+    /// Position of the first of them in the source (non-zero for a segment).
+    pub first_frame: u64,
 }
 
 impl StreamInfo {
@@ -140,6 +153,9 @@ pub fn stream_audio(
         sink,
         frames: 0,
         bad_sample: None,
+        skip: 0,
+        remaining: None,
+        first_frame: 0,
     };
     let head = if is_wav {
         match read_wav(path, opts, &mut out) {
@@ -162,9 +178,18 @@ pub fn stream_audio(
         });
     }
     if out.frames == 0 {
+        let span = &opts.span;
         return Err(AudioError::Invalid {
             path: path.to_owned(),
-            reason: "no audio samples".into(),
+            reason: if span.is_whole() {
+                "no audio samples".into()
+            } else {
+                format!(
+                    "the segment from {} s{} holds no audio samples (it starts at or after the end of the recording, or is shorter than one sample)",
+                    span.start,
+                    span.end.map(|e| format!(" to {e} s")).unwrap_or_default()
+                )
+            },
         });
     }
     Ok(StreamInfo {
@@ -172,6 +197,7 @@ pub fn stream_audio(
         channels: head.channels,
         format: head.format,
         frames: out.frames,
+        first_frame: out.first_frame,
     })
 }
 
@@ -189,19 +215,62 @@ struct Emitter<'p, 's, 'a> {
     frames: usize,
     /// Index of the first non-finite sample, once one is seen.
     bad_sample: Option<usize>,
+    /// Samples still to drop before the segment starts.
+    skip: u64,
+    /// Samples still to hand on before the segment ends (`None`: no end).
+    remaining: Option<u64>,
+    /// Position of the segment's first sample in the source.
+    first_frame: u64,
 }
 
 impl Emitter<'_, '_, '_> {
+    /// Sets up the segment of `span` at `rate`; `already_skipped` samples were
+    /// seeked past by the decoder. Returns the segment's first sample.
+    fn start_span(&mut self, span: &Span, rate: u32, already_skipped: u64) -> u64 {
+        let (first, len) = span.frames(rate);
+        self.first_frame = first;
+        self.skip = first.saturating_sub(already_skipped);
+        self.remaining = len;
+        first
+    }
+
     fn emit(&mut self, rate: u32, block: &[f32]) -> ControlFlow<()> {
+        let mut block = block;
+        if self.skip > 0 {
+            let n = block
+                .len()
+                .min(usize::try_from(self.skip).unwrap_or(usize::MAX));
+            block = &block[n..];
+            self.skip -= n as u64;
+        }
+        let mut last = false;
+        if let Some(r) = self.remaining {
+            if block.len() as u64 >= r {
+                block = &block[..r as usize];
+                last = true;
+            }
+        }
         if let Some(i) = block.iter().position(|x| !x.is_finite()) {
             self.bad_sample = Some(self.frames + i);
             return ControlFlow::Break(());
         }
         if block.is_empty() {
-            return ControlFlow::Continue(());
+            return if last {
+                ControlFlow::Break(())
+            } else {
+                ControlFlow::Continue(())
+            };
         }
         self.frames += block.len();
-        (self.sink)(rate, block)
+        if let Some(r) = &mut self.remaining {
+            *r -= block.len() as u64;
+        }
+        let flow = (self.sink)(rate, block);
+        if last {
+            ControlFlow::Break(())
+        } else {
+            flow
+        }
     }
 
     fn check_rate(&self, rate: u32) -> Result<(), AudioError> {
@@ -244,7 +313,7 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
             source,
         })
     })?;
-    let reader = hound::WavReader::new(BufReader::new(file))
+    let mut reader = hound::WavReader::new(BufReader::new(file))
         .map_err(|e| WavFailure::TrySymphonia(e.to_string()))?;
     let spec = reader.spec();
     let invalid = |reason: String| {
@@ -264,8 +333,8 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
     let file_len = std::fs::metadata(path).map(|m| m.len()).unwrap_or(u64::MAX);
     let frame_bytes = u64::from(spec.channels) * u64::from(spec.bits_per_sample).div_ceil(8);
     let frames = u64::from(reader.duration()).min(file_len / frame_bytes.max(1));
-    check_length(path, frames, spec.sample_rate, opts).map_err(WavFailure::Fatal)?;
     let nch = usize::from(spec.channels);
+    opts.channels.check(nch).map_err(invalid)?;
     let rate = spec.sample_rate;
     let decode_err = |e: hound::Error| {
         WavFailure::Fatal(AudioError::Decode {
@@ -273,6 +342,18 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
             reason: format!("damaged sample data: {e}"),
         })
     };
+    // A segment: seek to its first frame instead of reading up to it.
+    let (first, len) = opts.span.frames(rate);
+    let seek = first.min(frames);
+    if seek > 0 {
+        reader
+            .seek(seek as u32)
+            .map_err(|e| decode_err(hound::Error::IoError(e)))?;
+    }
+    out.start_span(&opts.span, rate, seek);
+    let left = frames - seek;
+    check_length(path, len.map_or(left, |l| l.min(left)), rate, opts).map_err(WavFailure::Fatal)?;
+    let ch = opts.channels;
     let format = match spec.sample_format {
         hound::SampleFormat::Float => {
             if spec.bits_per_sample != 32 {
@@ -282,7 +363,8 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
                 )));
             }
             for_each_block(reader.into_samples::<f32>(), nch, |raw| {
-                out.emit(rate, &mix_float(raw, nch, opts.mode))
+                let (raw, k) = ch.select(raw, nch);
+                out.emit(rate, &mix_float(&raw, k, opts.mode))
             })
             .map_err(decode_err)?;
             "float32".to_string()
@@ -295,10 +377,11 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
                 })
             })?;
             if spec.bits_per_sample == 16 {
-                read_pcm16(reader, path, fmt, opts.mode, out).map_err(WavFailure::Fatal)?;
+                read_pcm16(reader, seek, path, fmt, opts, out).map_err(WavFailure::Fatal)?;
             } else {
                 for_each_block(reader.into_samples::<i32>(), nch, |raw| {
-                    out.emit(rate, &mix_int(raw, nch, fmt, opts.mode))
+                    let (raw, k) = ch.select(raw, nch);
+                    out.emit(rate, &mix_int(&raw, k, fmt, opts.mode))
                 })
                 .map_err(decode_err)?;
             }
@@ -314,18 +397,20 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
 
 /// 16-bit PCM, read in blocks of whole frames and mixed down block by block
 /// (the common case: much faster than a per-sample iterator). A file cut short
-/// keeps its complete frames.
+/// keeps its complete frames. The reader stands `seeked` frames into the data.
 fn read_pcm16<R: std::io::Read>(
     reader: hound::WavReader<R>,
+    seeked: u64,
     path: &Path,
     fmt: IntFormat,
-    mode: InputMode,
+    opts: &ReadOptions,
     out: &mut Emitter,
 ) -> Result<(), AudioError> {
     use std::io::Read;
-    let declared = u64::from(reader.len()) * 2;
-    let rate = reader.spec().sample_rate;
     let nch = usize::from(reader.spec().channels).max(1);
+    let declared = (u64::from(reader.len())).saturating_sub(seeked * nch as u64) * 2;
+    let rate = reader.spec().sample_rate;
+    let mode = opts.mode;
     let frame_bytes = 2 * nch;
     let mut data = reader.into_inner().take(declared);
     let block = frame_bytes * BLOCK_FRAMES;
@@ -350,7 +435,8 @@ fn read_pcm16<R: std::io::Read>(
                 .chunks_exact(2)
                 .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]]))),
         );
-        let flow = out.emit(rate, &mix_int(&ints, nch, fmt, mode));
+        let (sel, k) = opts.channels.select(&ints, nch);
+        let flow = out.emit(rate, &mix_int(&sel, k, fmt, mode));
         if n == 0 || flow.is_break() {
             return Ok(());
         }
@@ -489,6 +575,10 @@ fn read_symphonia_unguarded(
         })?;
     let mut channels: u16 = 0;
     let mut fmt_name = String::from("unknown");
+    // Compressed streams are decoded from their start; the samples before a
+    // segment are dropped unanalysed and decoding stops at its end.
+    out.start_span(&opts.span, rate, 0);
+    let ch = opts.channels;
     let max_samples = opts
         .max_seconds
         .map(|s| (s * f64::from(rate)).ceil() as usize);
@@ -510,6 +600,11 @@ fn read_symphonia_unguarded(
         };
         let spec = *buf.spec();
         channels = spec.channels.count() as u16;
+        ch.check(usize::from(channels))
+            .map_err(|reason| AudioError::Invalid {
+                path: path.to_owned(),
+                reason,
+            })?;
         macro_rules! int_planes {
             ($b:expr, $fmt:expr, $name:expr, $conv:expr) => {{
                 fmt_name = $name.into();
@@ -522,7 +617,8 @@ fn read_symphonia_unguarded(
                         inter.push($conv(b.chan(c)[i]));
                     }
                 }
-                mix_int(&inter, nch, $fmt, opts.mode)
+                let (inter, k) = ch.select(&inter, nch);
+                mix_int(&inter, k, $fmt, opts.mode)
             }};
         }
         let mono = match buf {
@@ -560,7 +656,8 @@ fn read_symphonia_unguarded(
                         inter.push(b.chan(c)[i]);
                     }
                 }
-                mix_float(&inter, nch, opts.mode)
+                let (inter, k) = ch.select(&inter, nch);
+                mix_float(&inter, k, opts.mode)
             }
             other => {
                 // Remaining formats (u16/u24/u32/f64) go through a float copy.
@@ -570,7 +667,8 @@ fn read_symphonia_unguarded(
                 );
                 sb.copy_interleaved_ref(other);
                 fmt_name = "float".into();
-                mix_float(sb.samples(), spec.channels.count(), opts.mode)
+                let (inter, k) = ch.select(sb.samples(), spec.channels.count());
+                mix_float(&inter, k, opts.mode)
             }
         };
         let flow = out.emit(rate, &mono);

@@ -1,14 +1,10 @@
 use anyhow::Result;
-use emo_eval::{Norm, Report};
+use emo_eval::Report;
 use emo_features::batch::extract_batch;
-use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
 use emo_model::{Model, Route};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-/// The default model, trained by `scripts/default_model.sh` (see README).
-static DEFAULT_MODEL: &[u8] = include_bytes!("../models/default.safetensors");
 
 /// Arguments of `emo-pipe classify`.
 #[derive(clap::Args)]
@@ -50,7 +46,7 @@ pub fn describe(model: Option<&Path>) -> Result<ExitCode> {
 fn load(path: Option<&Path>) -> Result<Model> {
     Ok(match path {
         Some(p) => Model::load(p)?,
-        None => Model::from_bytes(DEFAULT_MODEL, "(built-in model)")?,
+        None => Model::builtin()?,
     })
 }
 
@@ -128,16 +124,7 @@ fn collect(a: &Args) -> Result<(Vec<Item>, Vec<String>)> {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let model = load(a.model.as_deref())?;
-    let meta = &model.meta;
-    let feature_set: FeatureSet = meta.feature_set.parse().map_err(anyhow::Error::msg)?;
-    let loudness: LoudnessMode = meta.loudness.parse().map_err(anyhow::Error::msg)?;
-    let settings = Settings {
-        feature_set,
-        quirks: Quirks {
-            loudness,
-            ..Quirks::default()
-        },
-    };
+    let settings = model.settings()?;
     let read = emo_audio::ReadOptions {
         max_seconds: Some(a.max_duration),
         ..Default::default()
@@ -148,19 +135,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let bar = crate::progress::bar(files.len(), "files");
     let results = extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1));
     bar.finish_and_clear();
-    // successful clips, split by whether a speaker is known
-    let (mut with, mut without) = (Vec::new(), Vec::new());
     let mut rows: Vec<Option<Vec<f32>>> = Vec::with_capacity(items.len());
-    for (i, (it, r)) in items.iter().zip(results).enumerate() {
+    for (it, r) in items.iter().zip(results) {
         match r {
-            Ok(x) => {
-                rows.push(Some(x.features));
-                if it.speaker.is_some() {
-                    with.push(i)
-                } else {
-                    without.push(i)
-                }
-            }
+            Ok(x) => rows.push(Some(x.features)),
             Err(e) => {
                 rows.push(None);
                 failures.push(e.to_string());
@@ -175,42 +153,27 @@ pub fn run(a: Args) -> Result<ExitCode> {
             }
         }
     }
-    let matrix = |idx: &[usize]| {
-        let d = model.meta.n_features;
-        ndarray::Array2::from_shape_fn((idx.len(), d), |(r, j)| {
-            rows[idx[r]].as_ref().map_or(0.0, |v| f64::from(v[j]))
-        })
-    };
+    let ok: Vec<usize> = (0..items.len()).filter(|&i| rows[i].is_some()).collect();
+    let feature_rows: Vec<&[f32]> = ok.iter().filter_map(|&i| rows[i].as_deref()).collect();
+    let speakers: Vec<Option<String>> = ok.iter().map(|&i| items[i].speaker.clone()).collect();
     let mut predictions: Vec<Option<(emo_model::Prediction, Route)>> = vec![None; items.len()];
-    let speaker_model = model.meta.normalisation == Norm::Speaker;
-    let groups: Vec<(Vec<usize>, bool)> = if speaker_model {
-        vec![(with, true), (without, false)]
-    } else {
-        let mut all = with;
-        all.extend(without);
-        all.sort_unstable();
-        vec![(all, false)]
-    };
-    for (idx, use_speakers) in groups {
-        if idx.is_empty() {
-            continue;
-        }
-        let speakers: Vec<String> = idx
+    for (&i, p) in ok
+        .iter()
+        .zip(model.classify_clips(&feature_rows, &speakers)?)
+    {
+        predictions[i] = Some(p);
+    }
+    for route in [Route::Fallback, Route::LoneSpeaker] {
+        let n = predictions
             .iter()
-            .map(|&i| items[i].speaker.clone().unwrap_or_default())
-            .collect();
-        let (preds, route) =
-            model.classify(matrix(&idx).view(), use_speakers.then_some(&speakers[..]))?;
-        if route != Route::Main {
+            .filter(|p| p.as_ref().is_some_and(|(_, r)| *r == route))
+            .count();
+        if n > 0 {
             eprintln!(
-                "note: {} clip(s) without speaker information: the model is speaker-normalised, so they go through {} \
+                "note: {n} clip(s) without speaker information: the model is speaker-normalised, so they go through {} \
                  (give --manifest or --speaker-dirs for the speaker-normalised pipeline; README says what this costs)",
-                idx.len(),
                 if route == Route::Fallback { "its fallback pipeline (min-max only)" } else { "standardisation as lone speakers" }
             );
-        }
-        for (&i, p) in idx.iter().zip(preds) {
-            predictions[i] = Some((p, route));
         }
     }
     let classes = &model.meta.classes;

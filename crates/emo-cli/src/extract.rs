@@ -68,6 +68,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let read = emo_audio::ReadOptions {
         max_seconds: Some(a.max_duration),
         mode: a.input_mode,
+        ..Default::default()
     };
     let (mut files, missing) = emo_audio::find_audio_files(&a.inputs);
     if let Some(shard) = a.shard {

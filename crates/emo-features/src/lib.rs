@@ -4,6 +4,7 @@
 
 pub mod batch;
 pub mod compare;
+pub mod level;
 pub mod table;
 
 use emo_functionals::{is10_functionals, onsets, pitch_group_names, NAMES};
@@ -89,12 +90,16 @@ pub enum FeatureError {
     },
 }
 
-/// Features and contours of one file.
+/// Features and contours of one file or signal.
 #[derive(Debug, Clone)]
 pub struct Extracted {
     pub features: Vec<f32>,
     pub contours: Contours,
+    /// Duration of the analysed samples in seconds.
     pub duration_sec: f64,
+    /// Number of analysed (mono) samples.
+    pub frames: usize,
+    pub sample_rate: u32,
 }
 
 /// Reads a file and computes its IS10 features. The audio is decoded and
@@ -129,18 +134,25 @@ pub fn extract_file(
         features: functionals(&contours, settings.feature_set),
         contours,
         duration_sec: info.duration(),
+        frames: info.frames,
+        sample_rate: info.sample_rate,
     })
 }
 
-/// Computes IS10 features of mono samples.
+/// Computes IS10 features of mono samples held in memory.
 pub fn extract_samples(
     samples: &[f32],
     sample_rate: u32,
     settings: &Settings,
-) -> Result<(Vec<f32>, Contours), emo_lld::LldError> {
+) -> Result<Extracted, emo_lld::LldError> {
     let contours = emo_lld::extract(samples, sample_rate, settings)?;
-    let f = functionals(&contours, settings.feature_set);
-    Ok((f, contours))
+    Ok(Extracted {
+        features: functionals(&contours, settings.feature_set),
+        contours,
+        duration_sec: samples.len() as f64 / f64::from(sample_rate.max(1)),
+        frames: samples.len(),
+        sample_rate,
+    })
 }
 
 /// Row names of a batch: each file's stem (as openSMILE's reference tables
@@ -225,7 +237,9 @@ mod tests {
 
     #[test]
     fn short_input_gives_finite_zeros_not_nan() {
-        let (f, _) = extract_samples(&[0.0; 500], 16000, &Settings::default()).unwrap();
+        let f = extract_samples(&[0.0; 500], 16000, &Settings::default())
+            .unwrap()
+            .features;
         assert_eq!(f.len(), N_FEATURES);
         assert!(f.iter().all(|v| v.is_finite()));
     }

@@ -246,7 +246,7 @@ pub fn lld_csv(c: &Contours) -> String {
     s.push('\n');
     let rows = c.delta.first().map_or(0, Vec::len);
     for r in 0..rows {
-        let t = r.min(c.n60.saturating_sub(1)) as f64 * c.step_sec;
+        let t = c.frame_time(r);
         let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
         for col in &c.sma {
             match col.get(r) {

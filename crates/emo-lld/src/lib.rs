@@ -74,6 +74,9 @@ pub struct Contours {
     pub n60: usize,
     /// Frame step in seconds (S/fs).
     pub step_sec: f64,
+    /// Length of the LLD level's (25 ms) frames in seconds (N/fs), the frame
+    /// length openSMILE reports for each LLD row.
+    pub frame_sec: f64,
 }
 
 impl Contours {
@@ -81,6 +84,12 @@ impl Contours {
     /// processors flush, i.e. over the first `n60 − 3` frames.
     pub fn functional_frames(&self) -> usize {
         self.n60.saturating_sub(3)
+    }
+
+    /// Start of LLD row `r` in seconds, as openSMILE stamps it: `r·S/fs`; the
+    /// two rows the deltas add past the last frame repeat its time.
+    pub fn frame_time(&self, r: usize) -> f64 {
+        r.min(self.n60.saturating_sub(1)) as f64 * self.step_sec
     }
 }
 
@@ -344,6 +353,7 @@ impl Extractor {
             f0_final,
             n60,
             step_sec: self.g60.step as f64 / f64::from(self.sample_rate),
+            frame_sec: self.g25.size as f64 / f64::from(self.sample_rate),
         }
     }
 }

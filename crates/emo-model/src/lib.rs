@@ -323,4 +323,78 @@ impl Model {
     pub fn to_bytes(&self) -> Result<Vec<u8>, ModelError> {
         format::to_bytes(self)
     }
+
+    /// The model built into emo-pipe (made by `scripts/default_model.sh`;
+    /// README, "The built-in model", says how it was trained and chosen).
+    pub fn builtin() -> Result<Self, ModelError> {
+        Self::from_bytes(BUILTIN_MODEL, BUILTIN_NAME)
+    }
+
+    /// The extraction settings the model was trained with.
+    pub fn settings(&self) -> Result<emo_lld::Settings, ModelError> {
+        let bad = |reason: String| ModelError::Format {
+            path: "model metadata".into(),
+            reason,
+        };
+        Ok(emo_lld::Settings {
+            feature_set: self.meta.feature_set.parse().map_err(bad)?,
+            quirks: emo_lld::Quirks {
+                loudness: self.meta.loudness.parse().map_err(bad)?,
+                ..emo_lld::Quirks::default()
+            },
+        })
+    }
+
+    /// Classifies clips given as raw feature rows, each with its speaker if
+    /// known. A speaker-normalised model standardises the clips of each known
+    /// speaker together and sends the others through its fallback pipeline;
+    /// any other model takes all clips together. Each clip's prediction comes
+    /// with the pipeline that made it, in input order.
+    pub fn classify_clips(
+        &self,
+        rows: &[&[f32]],
+        speakers: &[Option<String>],
+    ) -> Result<Vec<(Prediction, Route)>, ModelError> {
+        if rows.len() != speakers.len() {
+            return Err(ModelError::Input(format!(
+                "{} feature rows but {} speaker entries",
+                rows.len(),
+                speakers.len()
+            )));
+        }
+        let groups: Vec<(Vec<usize>, bool)> = if self.meta.normalisation == Norm::Speaker {
+            let (with, without) = (0..rows.len()).partition(|&i| speakers[i].is_some());
+            vec![(with, true), (without, false)]
+        } else {
+            vec![((0..rows.len()).collect(), false)]
+        };
+        let mut out: Vec<Option<(Prediction, Route)>> = vec![None; rows.len()];
+        for (idx, use_speakers) in groups {
+            if idx.is_empty() {
+                continue;
+            }
+            let d = self.meta.n_features;
+            if let Some(&bad) = idx.iter().find(|&&i| rows[i].len() != d) {
+                return Err(ModelError::Input(format!(
+                    "the model takes {d} features, row {bad} has {}",
+                    rows[bad].len()
+                )));
+            }
+            let x = Array2::from_shape_fn((idx.len(), d), |(r, j)| f64::from(rows[idx[r]][j]));
+            let names: Vec<String> = idx
+                .iter()
+                .map(|&i| speakers[i].clone().unwrap_or_default())
+                .collect();
+            let (preds, route) = self.classify(x.view(), use_speakers.then_some(&names[..]))?;
+            for (&i, p) in idx.iter().zip(preds) {
+                out[i] = Some((p, route));
+            }
+        }
+        Ok(out.into_iter().flatten().collect())
+    }
 }
+
+/// The built-in model's file.
+static BUILTIN_MODEL: &[u8] = include_bytes!("../models/default.safetensors");
+/// How the built-in model is named in errors.
+const BUILTIN_NAME: &str = "(built-in model)";

@@ -65,7 +65,7 @@ impl Shard {
 pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> String {
     let q = &settings.quirks;
     let flag = |on: bool| if on { "opensmile3" } else { "fixed" };
-    format!(
+    let mut key = format!(
         "r{}-{}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
         emo_features::FEATURE_REVISION,
         settings.feature_set,
@@ -73,7 +73,15 @@ pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> Strin
         flag(q.growing_pitch_delta_norm),
         flag(q.broken_jitter_threshold),
         read.mode
-    )
+    );
+    // what is read of each file (keys of whole, all-channel reads are unchanged)
+    if let emo_audio::Channels::Mask(m) = read.channels {
+        key.push_str(&format!("-channels-{m:x}"));
+    }
+    if !read.span.is_whole() {
+        key.push_str(&format!("-span-{}-{:?}", read.span.start, read.span.end));
+    }
+    key
 }
 
 fn file_key(path: &Path) -> Option<String> {
