@@ -1,0 +1,318 @@
+"""emo_pipe.Smile against opensmile-python's output shape and emo-pipe's CLI numbers."""
+
+import json
+import os
+import wave
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import emo_pipe
+from cases import BAD, CLIPS, ENDS, LEVELS, STARTS, clip
+
+try:
+    import opensmile
+except ImportError:  # the committed reference stands in for it
+    opensmile = None
+
+REFERENCE = os.path.join(os.path.dirname(__file__), "reference", "opensmile_index.json")
+
+
+def read_int16(path):
+    """A 16-bit WAV's samples as (channels, samples) int16, with the stdlib."""
+    with wave.open(path) as w:
+        assert w.getsampwidth() == 2
+        x = np.frombuffer(w.readframes(w.getnframes()), dtype="<i2")
+        return x.reshape(-1, w.getnchannels()).T.copy(), w.getframerate()
+
+
+def cli_features(cli, tmp_path, files, *args):
+    out = tmp_path / "f.csv"
+    cli("extract", *files, "-o", str(out), *args)
+    return read_csv_exact(out, index_col=0)
+
+
+def read_csv_exact(path, **kw):
+    """A CSV of float32 values as the CLI wrote them (shortest round-trip
+    text), read back to the same float32 numbers."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, **kw)
+    return df.replace("", np.nan).astype(np.float32)
+
+
+# -- the shape of opensmile-python's output -------------------------------
+
+
+def opensmile_shape(level, segmented):
+    """Index, columns and dtypes of opensmile-python's output for the clips:
+    opensmile-python itself where it is installed, else its committed record."""
+    files = [clip(c) for c in CLIPS]
+    kw = {"starts": STARTS, "ends": ENDS} if segmented else {}
+    if opensmile is not None:
+        df = opensmile.Smile(opensmile.FeatureSet.IS10, level).process_files(files, **kw)
+        return df.index, list(df.columns), sorted({str(d) for d in df.dtypes})
+    with open(REFERENCE) as f:
+        ref = json.load(f)[f"{level}{'-segments' if segmented else ''}"]
+    index = pd.MultiIndex.from_arrays(
+        [
+            [r[0] for r in ref["index"]],
+            pd.to_timedelta([r[1] for r in ref["index"]], unit="ns"),
+            pd.to_timedelta([r[2] for r in ref["index"]], unit="ns"),
+        ],
+        names=ref["index_names"],
+    )
+    return index, ref["columns"], ref["dtypes"]
+
+
+@pytest.mark.parametrize("segmented", [False, True], ids=["whole", "segments"])
+@pytest.mark.parametrize("level", LEVELS)
+def test_dataframe_is_shaped_like_opensmile_python(level, segmented):
+    files = [clip(c) for c in CLIPS]
+    kw = {"starts": STARTS, "ends": ENDS} if segmented else {}
+    # opensmile.FeatureSet.IS10 is the compat set: the same name gives the same columns
+    df = emo_pipe.Smile(emo_pipe.FeatureSet.IS10, level).process_files(files, **kw)
+    index, columns, dtypes = opensmile_shape(level, segmented)
+    assert list(df.columns) == columns
+    assert sorted({str(d) for d in df.dtypes}) == dtypes == ["float32"]
+    assert list(df.index.names) == ["file", "start", "end"]
+    assert len(df.index) == len(index)
+    mismatch = [(a, b) for a, b in zip(df.index, index) if a != b]
+    assert not mismatch, f"{len(mismatch)} rows differ, first {mismatch[0]}"
+    assert df.index.levels[1].dtype == index.levels[1].dtype == "timedelta64[ns]"
+    assert str(df.index.levels[0].dtype) == str(index.levels[0].dtype)
+
+
+@pytest.mark.skipif(opensmile is None, reason="opensmile-python is not installed")
+def test_values_are_at_opensmile_parity():
+    """With openSMILE 3.x's loudness, the clips' functionals agree with
+    opensmile-python's (the contract of docs/parity.md, here per cell)."""
+    files = [clip(c) for c in CLIPS[:3]]
+    ours = emo_pipe.Smile(emo_pipe.FeatureSet.IS10, loudness="opensmile3").process_files(files).to_numpy()
+    theirs = opensmile.Smile(opensmile.FeatureSet.IS10).process_files(files).to_numpy()
+    close = np.abs(ours - theirs) <= 1e-3 * np.abs(theirs) + 1e-6
+    assert close.mean() > 0.99, close.mean()
+
+
+def test_names_and_counts():
+    s = emo_pipe.Smile()
+    assert s.feature_set is emo_pipe.FeatureSet.IS10_paraling
+    assert s.num_features == len(s.feature_names) == 1582
+    assert s.feature_names[-2] == "F0final__Turn_onsetRate"
+    assert s.num_channels == 1
+    assert emo_pipe.Smile("is10-compat").feature_names[-2] == "F0final__Turn_numOnsets"
+    assert emo_pipe.FeatureSet.IS10 is emo_pipe.FeatureSet.IS10_compat
+    lld = emo_pipe.Smile(feature_level=emo_pipe.FeatureLevel.LowLevelDescriptors_Deltas)
+    assert lld.num_features == 38 and lld.feature_names[0] == "pcm_loudness_sma_de"
+    with pytest.raises(ValueError, match="unknown feature set 'egemap'"):
+        emo_pipe.Smile("egemap")
+    with pytest.raises(ValueError, match="unknown feature level"):
+        emo_pipe.Smile(feature_level="llds")
+    with pytest.raises(ValueError, match="loudness"):
+        emo_pipe.Smile(loudness="loud")
+
+
+# -- the same numbers as the CLI ------------------------------------------
+
+
+@pytest.mark.parametrize("feature_set", ["is10", "is10-compat"])
+def test_functionals_equal_cli_extract_bit_for_bit(cli, tmp_path, feature_set):
+    files = [clip(c) for c in CLIPS] + [clip("pcm24.wav"), clip("float32.wav"), clip("codec_flac.flac")]
+    ref = cli_features(cli, tmp_path, files, "--feature-set", feature_set, "-j", "1")
+    df = emo_pipe.Smile(feature_set).process_files(files)
+    assert list(df.columns) == list(ref.columns)
+    np.testing.assert_array_equal(df.to_numpy(), ref.to_numpy(dtype=np.float32))
+
+
+def test_lld_levels_equal_cli_lld_files_bit_for_bit(cli, tmp_path):
+    f = clip("08a04Wc.wav")
+    cli("extract", f, "-o", str(tmp_path / "f.csv"), "--lld", str(tmp_path))
+    ref = read_csv_exact(tmp_path / "08a04Wc.csv")
+    lld = emo_pipe.Smile(feature_level="lld").process_file(f)
+    de = emo_pipe.Smile(feature_level="lld_de").process_file(f)
+    np.testing.assert_array_equal(lld.to_numpy(), ref[list(lld.columns)].dropna().to_numpy(dtype=np.float32))
+    np.testing.assert_array_equal(de.to_numpy(), ref[list(de.columns)].to_numpy(dtype=np.float32))
+    # frame starts are the CLI's frameTime column
+    np.testing.assert_allclose(de.index.get_level_values("start").total_seconds(), ref["frameTime"], atol=1e-9)
+
+
+def test_loudness_modes_match_the_cli(cli, tmp_path):
+    f = clip("10a07Ta.wav")
+    ref = cli_features(cli, tmp_path, [f], "--loudness", "opensmile3")
+    df = emo_pipe.Smile(loudness="opensmile3").process_file(f)
+    np.testing.assert_array_equal(df.to_numpy(), ref.to_numpy(dtype=np.float32))
+    assert not np.array_equal(df.to_numpy(), emo_pipe.Smile().process_file(f).to_numpy())
+
+
+def test_parallel_workers_give_the_same_frame():
+    files = [clip(c) for c in CLIPS] * 2
+    one = emo_pipe.Smile().process_files(files)
+    two = emo_pipe.Smile(num_workers=2).process_files(files)
+    pd.testing.assert_frame_equal(one, two)
+
+
+# -- signals and segments -------------------------------------------------
+
+
+@pytest.mark.parametrize("level", LEVELS)
+def test_process_signal_of_a_files_samples_equals_process_file(level):
+    f = clip("08a04Wc.wav")
+    x, sr = read_int16(f)
+    smile = emo_pipe.Smile(feature_level=level)
+    ref = smile.process_file(f)
+    for signal in (x[0], x, x[0].astype(np.float32) / 32768, x[0].astype(np.float64) / 32768):
+        got = smile.process_signal(signal, sr, file=f)
+        pd.testing.assert_frame_equal(got, ref)
+    no_file = smile.process_signal(x[0], sr)
+    assert list(no_file.index.names) == ["start", "end"]
+    np.testing.assert_array_equal(no_file.to_numpy(), ref.to_numpy())
+    # __call__ gives opensmile's (channels, features, frames) array
+    assert smile(x[0], sr).shape == (1, smile.num_features, len(ref))
+
+
+def test_segment_equals_the_cut_out_samples(cli, tmp_path):
+    f = clip("03-01-03-01-01-01-02.wav")
+    x, sr = read_int16(f)
+    smile = emo_pipe.Smile()
+    seg = smile.process_file(f, start=0.75, end=2.5)
+    cut = x[:, int(0.75 * sr) : int(2.5 * sr)]
+    np.testing.assert_array_equal(seg.to_numpy(), smile.process_signal(cut, sr).to_numpy())
+    np.testing.assert_array_equal(seg.to_numpy(), smile.process_signal(x, sr, start=0.75, end=2.5).to_numpy())
+    # and the same as the CLI on the segment written out as its own file
+    path = tmp_path / "cut.wav"
+    with wave.open(str(path), "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(sr)
+        w.writeframes(cut.T.astype("<i2").tobytes())
+    ref = cli_features(cli, tmp_path, [str(path)])
+    np.testing.assert_array_equal(seg.to_numpy(), ref.to_numpy(dtype=np.float32))
+    assert seg.index[0][1:] == (pd.Timedelta(seconds=0.75), pd.Timedelta(seconds=2.5))
+    # a segment from a timedelta, and one to the end of the file
+    td = smile.process_file(f, start=pd.Timedelta("750ms"), end="2.5s")
+    pd.testing.assert_frame_equal(td, seg)
+    tail = smile.process_file(f, start=3.0)
+    assert tail.index[0][2] == pd.to_timedelta(x.shape[1] / sr, unit="s")
+
+
+def test_segment_errors_name_the_file():
+    f = clip("08a04Wc.wav")
+    with pytest.raises(emo_pipe.AudioError, match="08a04Wc.wav.*holds no audio samples"):
+        emo_pipe.Smile().process_file(f, start=10.0)
+    with pytest.raises(emo_pipe.AudioError, match="08a04Wc.wav.*not after its start"):
+        emo_pipe.Smile().process_file(f, start=1.0, end=0.5)
+    with pytest.raises(ValueError, match="2 starts for 1 files"):
+        emo_pipe.Smile().process_files([f], starts=[0, 1])
+
+
+def test_stereo_channels_and_mixdown(cli, tmp_path):
+    f = clip("stereo48k.wav")
+    x, sr = read_int16(f)
+    first = emo_pipe.Smile().process_file(f)  # channels=0, as opensmile-python
+    np.testing.assert_array_equal(first.to_numpy(), emo_pipe.Smile().process_signal(x[0], sr).to_numpy())
+    second = emo_pipe.Smile(channels=1).process_file(f)
+    np.testing.assert_array_equal(second.to_numpy(), emo_pipe.Smile().process_signal(x[1], sr).to_numpy())
+    assert not np.array_equal(first.to_numpy(), second.to_numpy())
+    # both channels side by side: opensmile-python's (channel, feature) columns
+    both = emo_pipe.Smile(channels=[0, 1]).process_file(f)
+    assert both.shape[1] == 2 * 1582 and both.columns[1582] == (1, "pcm_loudness_sma_maxPos")
+    np.testing.assert_array_equal(both[0].to_numpy(), first.to_numpy())
+    np.testing.assert_array_equal(both[1].to_numpy(), second.to_numpy())
+    np.testing.assert_array_equal(both.to_numpy(), emo_pipe.Smile(channels=[0, 1]).process_signal(x, sr).to_numpy())
+    # mixdown of both equals the CLI, which mixes every channel as SMILExtract
+    mixed = emo_pipe.Smile(channels=[0, 1], mixdown=True).process_file(f)
+    ref = cli_features(cli, tmp_path, [f])
+    np.testing.assert_array_equal(mixed.to_numpy(), ref.to_numpy(dtype=np.float32))
+    np.testing.assert_array_equal(emo_pipe.Smile(channels=None).process_file(f).to_numpy(), mixed.to_numpy())
+    np.testing.assert_array_equal(
+        emo_pipe.Smile(channels=[0, 1], mixdown=True).process_signal(x, sr).to_numpy(), mixed.to_numpy()
+    )
+    with pytest.raises(emo_pipe.AudioError, match="channel 2 was asked for, but the audio has 2 channels"):
+        emo_pipe.Smile(channels=2).process_file(f)
+
+
+def test_process_folder_lists_like_opensmile_python(tmp_path):
+    df = emo_pipe.Smile().process_folder("fixtures/audio")
+    files = list(df.index.get_level_values("file"))
+    root = os.path.abspath("fixtures/audio")
+    expect = sorted(os.path.join(root, n) for n in os.listdir(root) if n.endswith(".wav"))
+    assert files == expect
+    rel = emo_pipe.Smile().process_folder("fixtures/audio", filetype="flac", include_root=False)
+    assert list(rel.index.get_level_values("file")) == ["codec_flac.flac"]
+    with pytest.raises(FileNotFoundError):
+        emo_pipe.Smile().process_folder(tmp_path / "none")
+    empty = emo_pipe.Smile().process_folder(tmp_path)
+    assert empty.shape == (0, 1582) and list(empty.index.names) == ["file", "start", "end"]
+
+
+def test_sampling_rate_is_enforced_not_resampled():
+    with pytest.raises(emo_pipe.AudioError, match="sampling rate 8000 Hz"):
+        emo_pipe.Smile(sampling_rate=16000).process_file(clip("rate8k.wav"))
+    assert len(emo_pipe.Smile(sampling_rate=8000).process_file(clip("rate8k.wav"))) == 1
+    with pytest.raises(ValueError, match="does not resample"):
+        emo_pipe.Smile(sampling_rate=16000, resample=True)
+
+
+# -- bad input ------------------------------------------------------------
+
+
+def test_every_bad_file_gives_finite_features_or_a_named_error():
+    smile = emo_pipe.Smile()
+    for name in sorted(os.listdir(BAD)):
+        path = os.path.join(BAD, name)
+        try:
+            df = smile.process_file(path)
+        except emo_pipe.Error as e:
+            assert name in str(e), f"{name}: {e}"
+            assert isinstance(e, (OSError, ValueError)), type(e)
+        else:
+            assert np.isfinite(df.to_numpy()).all(), name
+
+
+def test_bad_files_in_a_batch_raise_or_are_skipped():
+    good = [clip("08a04Wc.wav"), clip("10a07Ta.wav")]
+    bad = os.path.join("fixtures", "bad", "random_bytes.wav")
+    with pytest.raises(emo_pipe.AudioError, match="random_bytes.wav"):
+        emo_pipe.Smile().process_files([good[0], bad, good[1]])
+    with pytest.warns(UserWarning, match="2 of 4 files failed"):
+        df = emo_pipe.Smile().process_files([good[0], bad, good[1], "missing.wav"], errors="skip")
+    assert list(df.index.get_level_values("file")) == good
+    assert sorted(df.attrs["errors"]) == [bad, "missing.wav"]
+    assert "no RIFF tag" in df.attrs["errors"][bad]
+    np.testing.assert_array_equal(df.to_numpy(), emo_pipe.Smile().process_files(good).to_numpy())
+
+
+def test_missing_file_is_a_file_not_found_error():
+    with pytest.raises(FileNotFoundError, match="missing.wav"):
+        emo_pipe.Smile().process_file("missing.wav")
+    with pytest.raises(emo_pipe.FileError):
+        emo_pipe.Smile().process_file("missing.wav")
+
+
+@pytest.mark.parametrize(
+    "signal, rate, match",
+    [
+        (np.zeros(16000, dtype=np.int32), 16000, "dtype int32 is not supported"),
+        (np.array([0.1, np.nan, 0.2], dtype=np.float32), 16000, "sample 1 of channel 0 is not a finite"),
+        (np.array([0.1, np.inf], dtype=np.float64), 16000, "not a finite"),
+        (np.zeros(0, dtype=np.float32), 16000, "empty"),
+        (np.zeros(16000, dtype=np.float32), 0, "sampling rate 0 Hz"),
+        (np.zeros(16000, dtype=np.float32), -8000, "sampling rate -8000 Hz"),
+        (np.zeros(16000, dtype=np.float32), 16000.0, "not an integer"),
+        (np.zeros(16000, dtype=np.float32), 10, "outside the supported range"),
+        (np.zeros((1, 2, 100), dtype=np.float32), 16000, "3 dimensions"),
+        ([0.0] * 100, 16000, "numpy array"),
+    ],
+)
+def test_bad_signals_raise_value_errors(signal, rate, match):
+    with pytest.raises(emo_pipe.SignalError, match=match) as e:
+        emo_pipe.Smile().process_signal(signal, rate)
+    assert isinstance(e.value, ValueError)
+
+
+def test_strided_and_short_signals():
+    x, sr = read_int16(clip("08a04Wc.wav"))
+    smile = emo_pipe.Smile()
+    strided = np.repeat(x[0], 2)[::2]  # a non-contiguous view
+    np.testing.assert_array_equal(smile.process_signal(strided, sr).to_numpy(), smile.process_signal(x[0], sr).to_numpy())
+    short = smile.process_signal(np.zeros(100, dtype=np.float32), 16000)
+    assert np.isfinite(short.to_numpy()).all()
