@@ -55,16 +55,7 @@ fn long_files_decode_across_block_boundaries() {
         (32, true, 1.0),
     ] {
         let path = dir.join(format!("long{bits}.wav"));
-        let spec = hound::WavSpec {
-            channels: 2,
-            sample_rate: 16000,
-            bits_per_sample: bits,
-            sample_format: if float {
-                hound::SampleFormat::Float
-            } else {
-                hound::SampleFormat::Int
-            },
-        };
+        let spec = stereo_16k(bits, float);
         let mut w = hound::WavWriter::create(&path, spec).unwrap();
         let full = f64::from((1u32 << (bits - 1)) - 1);
         for i in 0..frames {
@@ -198,16 +189,7 @@ fn segments_of_long_files_cross_block_boundaries() {
     std::fs::create_dir_all(&dir).unwrap();
     for (bits, float) in [(16u16, false), (32, true)] {
         let path = dir.join(format!("long{bits}.wav"));
-        let spec = hound::WavSpec {
-            channels: 2,
-            sample_rate: 16000,
-            bits_per_sample: bits,
-            sample_format: if float {
-                hound::SampleFormat::Float
-            } else {
-                hound::SampleFormat::Int
-            },
-        };
+        let spec = stereo_16k(bits, float);
         let mut w = hound::WavWriter::create(&path, spec).unwrap();
         for i in 0..300_000i32 {
             for ch in 0..2 {
@@ -272,4 +254,18 @@ fn selected_channels_of_a_stereo_file() {
         e.contains("stereo48k.wav") && e.contains("channel 2"),
         "{e}"
     );
+}
+
+/// A 16 kHz two-channel WAV layout of `bits` bits, integer or float.
+fn stereo_16k(bits: u16, float: bool) -> hound::WavSpec {
+    hound::WavSpec {
+        channels: 2,
+        sample_rate: 16000,
+        bits_per_sample: bits,
+        sample_format: if float {
+            hound::SampleFormat::Float
+        } else {
+            hound::SampleFormat::Int
+        },
+    }
 }
