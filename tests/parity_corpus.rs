@@ -11,8 +11,9 @@ use emo_pipe_suite::shared;
 
 fn extract_emodb(settings: &Settings) -> FeatureTable {
     let dir = shared().join("corpora/emodb/wav");
-    let (files, errors) = emo_audio::find_audio_files(&[dir]);
-    assert!(errors.is_empty());
+    let found = emo_audio::find_audio_files(&[dir], false);
+    assert!(found.errors.is_empty());
+    let files = found.files;
     assert_eq!(files.len(), 535);
     let results = extract_batch(&files, settings, &ReadOptions::default(), 0, |_, _| {});
     let names = row_names(&files);

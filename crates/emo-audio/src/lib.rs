@@ -15,9 +15,11 @@ use std::path::{Path, PathBuf};
 mod mixdown;
 mod select;
 mod signal;
+mod walk;
 pub use mixdown::{mix_float, mix_int, InputMode, IntFormat};
 pub use select::{Channels, Span};
 pub use signal::{mono_from_planar, Planar, SignalError};
+pub use walk::{find_audio_files, is_audio_path, Found, AUDIO_EXTENSIONS};
 
 /// A decoded recording, mixed down to one channel.
 #[derive(Debug, Clone)]
@@ -693,68 +695,4 @@ fn read_symphonia_unguarded(
         channels,
         format: fmt_name,
     })
-}
-
-/// File extensions read as audio when walking directories.
-pub const AUDIO_EXTENSIONS: [&str; 6] = ["wav", "wave", "flac", "mp3", "ogg", "oga"];
-
-/// True if the path has an audio extension.
-pub fn is_audio_path(path: &Path) -> bool {
-    path.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| AUDIO_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
-}
-
-/// Expands inputs into audio files: files are taken as given, directories are
-/// walked recursively for files with an audio extension (sorted, hidden entries
-/// skipped). Inputs that do not exist are returned as errors.
-pub fn find_audio_files(inputs: &[PathBuf]) -> (Vec<PathBuf>, Vec<AudioError>) {
-    let mut files = Vec::new();
-    let mut errors = Vec::new();
-    for input in inputs {
-        if input.is_dir() {
-            walk(input, &mut files, &mut errors);
-        } else if input.exists() {
-            files.push(input.clone());
-        } else {
-            errors.push(AudioError::Open {
-                path: input.clone(),
-                source: std::io::Error::new(
-                    std::io::ErrorKind::NotFound,
-                    "no such file or directory",
-                ),
-            });
-        }
-    }
-    (files, errors)
-}
-
-fn walk(dir: &Path, files: &mut Vec<PathBuf>, errors: &mut Vec<AudioError>) {
-    let entries = match std::fs::read_dir(dir) {
-        Ok(e) => e,
-        Err(source) => {
-            errors.push(AudioError::Open {
-                path: dir.to_owned(),
-                source,
-            });
-            return;
-        }
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| {
-            !p.file_name()
-                .and_then(|n| n.to_str())
-                .is_some_and(|n| n.starts_with('.'))
-        })
-        .collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            walk(&p, files, errors);
-        } else if is_audio_path(&p) {
-            files.push(p);
-        }
-    }
 }

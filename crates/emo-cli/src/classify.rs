@@ -31,6 +31,10 @@ pub struct Args {
     /// Worker threads (default: all cores).
     #[arg(short = 'j', long, default_value_t = 0)]
     jobs: usize,
+    /// Follow symbolic links to directories when walking input directories
+    /// (a link back into its own ancestors is reported and walked once).
+    #[arg(long)]
+    follow_links: bool,
     /// Refuse recordings longer than this (seconds).
     #[arg(long, default_value_t = 4.0 * 3600.0)]
     max_duration: f64,
@@ -65,7 +69,8 @@ fn collect(a: &Args) -> Result<(Vec<Item>, Vec<String>)> {
             if let Ok(format) = emo_corpus::detect(input) {
                 let c = emo_corpus::read(input, Some(format))?;
                 // a folder that merely contains some EmoDB-named clips is a folder
-                let (all, _) = emo_audio::find_audio_files(std::slice::from_ref(input));
+                let all =
+                    emo_audio::find_audio_files(std::slice::from_ref(input), a.follow_links).files;
                 if c.utterances.len() + c.skipped.len() < all.len() {
                     items.extend(all.into_iter().map(|path| Item {
                         path,
@@ -90,9 +95,10 @@ fn collect(a: &Args) -> Result<(Vec<Item>, Vec<String>)> {
                 continue;
             }
         }
-        let (files, miss) = emo_audio::find_audio_files(std::slice::from_ref(input));
-        missing.extend(miss.iter().map(ToString::to_string));
-        items.extend(files.into_iter().map(|path| Item {
+        let found = emo_audio::find_audio_files(std::slice::from_ref(input), a.follow_links);
+        crate::progress::notes(&found.notes);
+        missing.extend(found.errors.iter().map(ToString::to_string));
+        items.extend(found.files.into_iter().map(|path| Item {
             path,
             speaker: None,
             label: None,

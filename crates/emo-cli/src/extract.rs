@@ -49,6 +49,10 @@ pub struct Args {
     /// list), for cluster job arrays; join the outputs with `emo-pipe merge`.
     #[arg(long, value_name = "K/N")]
     shard: Option<emo_store::Shard>,
+    /// Follow symbolic links to directories when walking input directories
+    /// (a link back into its own ancestors is reported and walked once).
+    #[arg(long)]
+    follow_links: bool,
     /// Refuse recordings longer than this (seconds).
     #[arg(long, default_value_t = 4.0 * 3600.0)]
     max_duration: f64,
@@ -70,7 +74,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
         mode: a.input_mode,
         ..Default::default()
     };
-    let (mut files, missing) = emo_audio::find_audio_files(&a.inputs);
+    let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
+    crate::progress::notes(&found.notes);
+    let (mut files, missing) = (found.files, found.errors);
     if let Some(shard) = a.shard {
         files = shard.select(&files);
     }

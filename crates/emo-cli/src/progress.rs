@@ -16,3 +16,10 @@ pub fn bar(len: usize, what: &str) -> ProgressBar {
         ProgressBar::hidden()
     }
 }
+
+/// Prints what an input walk passed over on purpose, one `note:` line each.
+pub fn notes(notes: &[String]) {
+    for n in notes {
+        eprintln!("note: {n}");
+    }
+}

@@ -64,6 +64,35 @@ fn extract_goes_on_past_bad_files_and_names_them() {
     assert!(!csv.contains("NaN") && !csv.contains("inf"));
 }
 
+/// Issue 17: a folder with one clip and a link back to its parent gave 41 rows.
+#[cfg(unix)]
+#[test]
+fn a_symlink_loop_gives_each_clip_once() {
+    let d = tmp("loop");
+    std::fs::create_dir_all(d.join("clips")).unwrap();
+    std::fs::copy(fixtures().join("audio/08a04Wc.wav"), d.join("clips/a.wav")).unwrap();
+    std::os::unix::fs::symlink(&d, d.join("clips/parent")).unwrap();
+    for follow in [false, true] {
+        let out = d.join(format!("f{follow}.csv"));
+        let mut cmd = bin();
+        cmd.arg("extract").arg(&d).arg("-o").arg(&out).arg("-j1");
+        if follow {
+            cmd.arg("--follow-links");
+        }
+        let o = cmd.output().unwrap();
+        let (_, err) = text(&o);
+        assert!(o.status.success(), "{err}");
+        let csv = std::fs::read_to_string(&out).unwrap();
+        assert_eq!(csv.lines().count(), 2, "header and one row: {err}");
+        let want = if follow {
+            "a directory loop"
+        } else {
+            "--follow-links"
+        };
+        assert_eq!(err.matches(want).count(), 1, "{err}");
+    }
+}
+
 #[test]
 fn extract_writes_lld_and_arff() {
     let d = tmp("lld");
