@@ -24,6 +24,7 @@ fn extract_emodb(settings: &Settings) -> FeatureTable {
             .zip(results)
             .map(|(n, r)| (n, r.expect("every EmoDB clip extracts").features))
             .collect(),
+        times: Vec::new(),
     }
 }
 

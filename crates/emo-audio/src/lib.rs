@@ -15,10 +15,12 @@ use std::path::{Path, PathBuf};
 mod mixdown;
 mod select;
 mod signal;
+mod stream;
 mod walk;
 pub use mixdown::{mix_float, mix_int, InputMode, IntFormat};
 pub use select::{Channels, Span};
 pub use signal::{mono_from_planar, Planar, SignalError};
+pub use stream::{read_stream, RawFormat, RawSpec};
 pub use walk::{find_audio_files, is_audio_path, Found, AUDIO_EXTENSIONS};
 
 /// A decoded recording, mixed down to one channel.
@@ -150,15 +152,7 @@ pub fn stream_audio(
         .extension()
         .and_then(|e| e.to_str())
         .is_some_and(|e| e.eq_ignore_ascii_case("wav") || e.eq_ignore_ascii_case("wave"));
-    let mut out = Emitter {
-        path,
-        sink,
-        frames: 0,
-        bad_sample: None,
-        skip: 0,
-        remaining: None,
-        first_frame: 0,
-    };
+    let mut out = Emitter::new(path, sink);
     let head = if is_wav {
         match read_wav(path, opts, &mut out) {
             Ok(h) => h,
@@ -225,7 +219,19 @@ struct Emitter<'p, 's, 'a> {
     first_frame: u64,
 }
 
-impl Emitter<'_, '_, '_> {
+impl<'p, 's, 'a> Emitter<'p, 's, 'a> {
+    fn new(path: &'p Path, sink: &'s mut Sink<'a>) -> Self {
+        Emitter {
+            path,
+            sink,
+            frames: 0,
+            bad_sample: None,
+            skip: 0,
+            remaining: None,
+            first_frame: 0,
+        }
+    }
+
     /// Sets up the segment of `span` at `rate`; `already_skipped` samples were
     /// seeked past by the decoder. Returns the segment's first sample.
     fn start_span(&mut self, span: &Span, rate: u32, already_skipped: u64) -> u64 {

@@ -9,7 +9,8 @@ use std::process::ExitCode;
 /// Arguments of `emo-pipe extract`.
 #[derive(clap::Args)]
 pub struct Args {
-    /// Audio files (WAV, FLAC, MP3, OGG) or directories to walk.
+    /// Audio files (WAV, FLAC, MP3, OGG) or directories to walk, or - for a
+    /// stream on stdin (see --raw; its rows are named `-`).
     #[arg(required = true)]
     inputs: Vec<PathBuf>,
     /// Output feature table.
@@ -56,6 +57,18 @@ pub struct Args {
     /// Refuse recordings longer than this (seconds).
     #[arg(long, default_value_t = 4.0 * 3600.0)]
     max_duration: f64,
+    /// Windowed features: one row per segment (`name,start,end`, then the
+    /// features of exactly the segment's samples). `none` (one row per file,
+    /// the default), `vad` (voice-activity segments) or `fixed:WIN,HOP`
+    /// (windows of WIN seconds every HOP seconds).
+    #[arg(long, default_value = "none", value_name = "METHOD")]
+    segment: emo_segment::Method,
+    /// With `-` (audio from stdin): headerless PCM, `s16le:RATE:CHANNELS` or
+    /// `f32le:RATE:CHANNELS`; without it, stdin is read as a WAV stream.
+    #[arg(long, value_name = "SPEC")]
+    raw: Option<emo_audio::RawSpec>,
+    #[command(flatten)]
+    vad: crate::segment::VadArgs,
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
@@ -74,6 +87,15 @@ pub fn run(a: Args) -> Result<ExitCode> {
         mode: a.input_mode,
         ..Default::default()
     };
+    if a.inputs.iter().any(|p| p.as_os_str() == "-") {
+        if a.inputs.len() > 1 {
+            anyhow::bail!("- (audio from stdin) must be the only input");
+        }
+        return run_stdin(&a, &settings, &read);
+    }
+    if a.raw.is_some() {
+        anyhow::bail!("--raw describes audio on stdin: give - as the input");
+    }
     let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
     crate::progress::notes(&found.notes);
     let (mut files, missing) = (found.files, found.errors);
@@ -86,6 +108,9 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
     if let Some(dir) = &a.lld {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    if a.segment != emo_segment::Method::None {
+        return run_segmented(&a, &settings, &read, &files, failures);
     }
     let bar = crate::progress::bar(files.len(), "files");
     // per file: its features, and its contours when they were computed now
@@ -111,6 +136,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     let mut table = FeatureTable {
         columns: feature_names(settings.feature_set),
         rows: Vec::with_capacity(files.len()),
+        times: Vec::new(),
     };
     let names = row_names(&files);
     for (name, r) in names.into_iter().zip(results) {
@@ -139,6 +165,108 @@ pub fn run(a: Args) -> Result<ExitCode> {
         settings.feature_set,
         settings.quirks.loudness
     );
+    finish(failures)
+}
+
+/// `--segment`: one row per segment of each file.
+fn run_segmented(
+    a: &Args,
+    settings: &Settings,
+    read: &emo_audio::ReadOptions,
+    files: &[PathBuf],
+    mut failures: Vec<String>,
+) -> Result<ExitCode> {
+    if a.store.is_some() || a.lld.is_some() {
+        anyhow::bail!("--segment writes functionals per segment; run --store and --lld without it");
+    }
+    let vad = a.vad.options()?;
+    let bar = crate::progress::bar(files.len(), "files");
+    let results = emo_segment::segment_batch(files, read, settings, a.segment, vad, a.jobs, |_| {
+        bar.inc(1)
+    });
+    bar.finish_and_clear();
+    let mut table = FeatureTable {
+        columns: feature_names(settings.feature_set),
+        rows: Vec::new(),
+        times: Vec::new(),
+    };
+    let (total, mut done) = (files.len() + failures.len(), 0);
+    for (name, r) in row_names(files).into_iter().zip(results) {
+        match r {
+            Ok((_, segments)) => {
+                done += 1;
+                for s in segments {
+                    table.rows.push((name.clone(), s.extracted.features));
+                    table.times.push((s.start, s.end));
+                }
+            }
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    table
+        .write(&a.output, a.format)
+        .with_context(|| format!("cannot write {}", a.output.display()))?;
+    eprintln!(
+        "{} segments of {} of {} files -> {} ({} features, {}, loudness {})",
+        table.rows.len(),
+        done,
+        total,
+        a.output.display(),
+        table.columns.len(),
+        settings.feature_set,
+        settings.quirks.loudness
+    );
+    finish(failures)
+}
+
+/// `extract -`: the stream on stdin, as one row or (--segment) one per segment.
+fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
+    if a.store.is_some() || a.lld.is_some() {
+        anyhow::bail!("--store and --lld take files, not a stream on stdin");
+    }
+    let vad = a.vad.options()?;
+    let read = emo_audio::ReadOptions {
+        max_seconds: None,
+        ..*read
+    };
+    let name = std::path::Path::new("<stdin>");
+    let stdin = std::io::stdin();
+    let mut input = stdin.lock();
+    let mut table = FeatureTable {
+        columns: feature_names(settings.feature_set),
+        rows: Vec::new(),
+        times: Vec::new(),
+    };
+    let r = emo_segment::segment_source(
+        name,
+        &mut |sink| emo_audio::read_stream(&mut input, name, a.raw, &read, sink),
+        settings,
+        a.segment,
+        vad,
+        &mut |s| {
+            table.rows.push(("-".into(), s.extracted.features));
+            table.times.push((s.start, s.end));
+        },
+    );
+    if a.segment == emo_segment::Method::None {
+        table.times.clear();
+    }
+    // what was decided is written, even if the stream then failed
+    table
+        .write(&a.output, a.format)
+        .with_context(|| format!("cannot write {}", a.output.display()))?;
+    eprintln!(
+        "{} row(s) from stdin -> {} ({} features, {}, loudness {})",
+        table.rows.len(),
+        a.output.display(),
+        table.columns.len(),
+        settings.feature_set,
+        settings.quirks.loudness
+    );
+    finish(r.err().map(|e| e.to_string()).into_iter().collect())
+}
+
+fn finish(failures: Vec<String>) -> Result<ExitCode> {
     if failures.is_empty() {
         Ok(ExitCode::SUCCESS)
     } else {

@@ -17,6 +17,7 @@ mod evaluate;
 mod extract;
 mod merge;
 mod progress;
+mod segment;
 mod train;
 
 use clap::{Parser, Subcommand};

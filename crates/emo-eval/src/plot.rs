@@ -4,43 +4,19 @@ use crate::Report;
 use plotters::prelude::*;
 use std::path::Path;
 
-/// Where a TrueType font for the labels is looked for.
-const FONT_PATHS: [&str; 4] = [
-    "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/dejavu/DejaVuSans.ttf",
-    "/usr/share/fonts/TTF/DejaVuSans.ttf",
-    "/Library/Fonts/Arial.ttf",
-];
-
-fn register_font() -> Result<(), String> {
-    use std::sync::OnceLock;
-    static DONE: OnceLock<Result<(), String>> = OnceLock::new();
-    DONE.get_or_init(|| {
-        let bytes = FONT_PATHS
-            .iter()
-            .find_map(|p| std::fs::read(p).ok())
-            .ok_or_else(|| format!("no TrueType font found for plot labels (looked in {}; install fonts-dejavu-core)", FONT_PATHS.join(", ")))?;
-        let leaked: &'static [u8] = Box::leak(bytes.into_boxed_slice());
-        plotters::style::register_font("sans-serif", FontStyle::Normal, leaked)
-            .map_err(|_| "the font could not be loaded".to_string())
-    })
-    .clone()
-}
-
 /// Draws the report's confusion matrix (rows normalised to recall) to a
 /// `.png` or `.svg` file.
 pub fn plot_confusion(report: &Report, path: &Path) -> Result<(), String> {
-    register_font()?;
-    let ext = path
-        .extension()
-        .and_then(|e| e.to_str())
-        .unwrap_or("")
-        .to_ascii_lowercase();
+    emo_plot::register_font()?;
     let size = (640u32, 560u32);
-    match ext.as_str() {
-        "svg" => draw(report, SVGBackend::new(path, size).into_drawing_area()),
-        "png" => draw(report, BitMapBackend::new(path, size).into_drawing_area()),
-        _ => Err(format!(
+    match emo_plot::figure_format(path) {
+        Some(emo_plot::FigureFormat::Svg) => {
+            draw(report, SVGBackend::new(path, size).into_drawing_area())
+        }
+        Some(emo_plot::FigureFormat::Png) => {
+            draw(report, BitMapBackend::new(path, size).into_drawing_area())
+        }
+        None => Err(format!(
             "{}: plot files must end in .png or .svg",
             path.display()
         )),

@@ -214,6 +214,7 @@ mod tests {
     #[test]
     fn compares_by_name_and_finds_worst_file() {
         let r = FeatureTable {
+            times: Vec::new(),
             columns: vec!["mfcc_sma[0]_amean".into(), "F0final_sma_amean".into()],
             rows: vec![
                 ("a".into(), vec![1.0, 100.0]),
@@ -222,6 +223,7 @@ mod tests {
             ],
         };
         let o = FeatureTable {
+            times: Vec::new(),
             columns: vec!["F0final_sma_amean".into()],
             rows: vec![
                 ("c".into(), vec![150.0]),

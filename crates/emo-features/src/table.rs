@@ -12,6 +12,11 @@ use std::path::{Path, PathBuf};
 pub struct FeatureTable {
     pub columns: Vec<String>,
     pub rows: Vec<(String, Vec<f32>)>,
+    /// Start and end in seconds of each row, for windowed features (one row
+    /// per segment of a recording); empty for one row per file. Written as
+    /// `start` and `end` columns after `name`, as opensmile-python's segment
+    /// index has them.
+    pub times: Vec<(f64, f64)>,
 }
 
 /// Output format of [`FeatureTable::write`].
@@ -48,7 +53,8 @@ pub enum TableError {
     },
 }
 
-fn csv_field(s: &str) -> String {
+/// A CSV field, quoted where it must be.
+pub fn csv_field(s: &str) -> String {
     if s.contains([',', '"', '\n']) {
         format!("\"{}\"", s.replace('"', "\"\""))
     } else {
@@ -80,19 +86,30 @@ fn split_csv_line(line: &str) -> Vec<String> {
 }
 
 impl FeatureTable {
+    /// Whether rows carry start and end times.
+    fn timed(&self) -> bool {
+        !self.times.is_empty()
+    }
+
     /// Serialises the table.
     pub fn to_string(&self, format: Format) -> String {
         let mut s = String::new();
         match format {
             Format::Csv => {
                 s.push_str("name");
+                if self.timed() {
+                    s.push_str(",start,end");
+                }
                 for c in &self.columns {
                     s.push(',');
                     s.push_str(&csv_field(c));
                 }
                 s.push('\n');
-                for (name, values) in &self.rows {
+                for (i, (name, values)) in self.rows.iter().enumerate() {
                     s.push_str(&csv_field(name));
+                    if let Some((a, b)) = self.times.get(i) {
+                        let _ = write!(s, ",{a:.3},{b:.3}");
+                    }
                     for v in values {
                         let _ = write!(s, ",{v}");
                     }
@@ -101,12 +118,18 @@ impl FeatureTable {
             }
             Format::Arff => {
                 s.push_str("@relation 'openSMILE_features'\n\n@attribute name string\n");
+                if self.timed() {
+                    s.push_str("@attribute start numeric\n@attribute end numeric\n");
+                }
                 for c in &self.columns {
                     let _ = writeln!(s, "@attribute {c} numeric");
                 }
                 s.push_str("@attribute class numeric\n\n@data\n\n");
-                for (name, values) in &self.rows {
+                for (i, (name, values)) in self.rows.iter().enumerate() {
                     let _ = write!(s, "'{}'", name.replace('\'', "\\'"));
+                    if let Some((a, b)) = self.times.get(i) {
+                        let _ = write!(s, ",{a:.3},{b:.3}");
+                    }
                     for v in values {
                         let _ = write!(s, ",{v}");
                     }
@@ -133,11 +156,27 @@ impl FeatureTable {
                 "the header has fewer than two columns".into(),
             ));
         }
-        let columns: Vec<String> = header[1..].to_vec();
+        let timed = header.len() >= 4 && header[1] == "start" && header[2] == "end";
+        let first = if timed { 3 } else { 1 };
+        let columns: Vec<String> = header[first..].to_vec();
         let mut rows = Vec::with_capacity(lines.len());
+        let mut times = Vec::new();
         for (lineno, fields) in lines {
+            if timed {
+                let time = |k: usize| -> Result<f64, TableError> {
+                    match fields[k].trim().parse::<f64>() {
+                        Ok(t) if t.is_finite() => Ok(t),
+                        _ => Err(parse_error(
+                            path,
+                            lineno,
+                            format!("column '{}': '{}' is not a time", header[k], fields[k]),
+                        )),
+                    }
+                };
+                times.push((time(1)?, time(2)?));
+            }
             let mut values = Vec::with_capacity(columns.len());
-            for (j, f) in fields[1..].iter().enumerate() {
+            for (j, f) in fields[first..].iter().enumerate() {
                 let v: f32 = f.trim().parse().map_err(|_| {
                     parse_error(
                         path,
@@ -157,7 +196,11 @@ impl FeatureTable {
             let mut fields = fields;
             rows.push((std::mem::take(&mut fields[0]), values));
         }
-        Ok(FeatureTable { columns, rows })
+        Ok(FeatureTable {
+            columns,
+            rows,
+            times,
+        })
     }
 }
 
@@ -271,6 +314,7 @@ mod tests {
     #[test]
     fn csv_round_trip() {
         let t = FeatureTable {
+            times: Vec::new(),
             columns: vec!["a".into(), "b[1]".into()],
             rows: vec![
                 ("x,1".into(), vec![1.5, -2.0e-7]),
@@ -307,6 +351,7 @@ mod tests {
     #[test]
     fn arff_layout() {
         let t = FeatureTable {
+            times: Vec::new(),
             columns: vec!["f".into()],
             rows: vec![("clip".into(), vec![2.0])],
         };
@@ -314,5 +359,31 @@ mod tests {
         assert!(s.starts_with("@relation 'openSMILE_features'"));
         assert!(s.contains("@attribute f numeric"));
         assert!(s.ends_with("'clip',2,?\n"));
+    }
+
+    #[test]
+    fn timed_rows_round_trip_with_start_and_end_after_the_name() {
+        let t = FeatureTable {
+            columns: vec!["f".into()],
+            rows: vec![("rec".into(), vec![2.0]), ("rec".into(), vec![3.0])],
+            times: vec![(0.0, 1.25), (1.0, 3600.5)],
+        };
+        let s = t.to_string(Format::Csv);
+        assert_eq!(
+            s,
+            "name,start,end,f\nrec,0.000,1.250,2\nrec,1.000,3600.500,3\n"
+        );
+        let dir = std::env::temp_dir().join(format!("emo-timed-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let p = dir.join("t.csv");
+        std::fs::write(&p, &s).unwrap();
+        assert_eq!(FeatureTable::read_csv(&p).unwrap(), t);
+        std::fs::write(&p, "name,start,end,f\nrec,x,1,2\n").unwrap();
+        let e = FeatureTable::read_csv(&p).unwrap_err().to_string();
+        assert!(e.contains("t.csv:2") && e.contains("'start'"), "{e}");
+        std::fs::remove_dir_all(&dir).unwrap();
+        assert!(t
+            .to_string(Format::Arff)
+            .contains("@attribute end numeric\n@attribute f numeric"));
     }
 }

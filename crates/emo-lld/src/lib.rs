@@ -9,6 +9,7 @@
 // Index loops mirror the formulas they implement (x[n−i], x[n+i]).
 #![allow(clippy::needless_range_loop)]
 
+pub mod activity;
 pub mod jitter;
 pub mod pitch;
 pub mod quirks;
@@ -174,14 +175,24 @@ pub struct Extractor {
     jit: [Vec<f32>; 3],
 }
 
+/// The two IS10 frame geometries at a rate: 25 ms and 60 ms frames every
+/// 10 ms. Rates outside 1 kHz-384 kHz are refused.
+pub(crate) fn is10_geometries(
+    sample_rate: u32,
+) -> Result<(FrameGeometry, FrameGeometry), LldError> {
+    if !(1000..=384_000).contains(&sample_rate) {
+        return Err(LldError::SampleRate(sample_rate));
+    }
+    Ok((
+        FrameGeometry::new(0.025, 0.010, sample_rate),
+        FrameGeometry::new(0.060, 0.010, sample_rate),
+    ))
+}
+
 impl Extractor {
     pub fn new(sample_rate: u32, settings: &Settings) -> Result<Self, LldError> {
-        if !(1000..=384_000).contains(&sample_rate) {
-            return Err(LldError::SampleRate(sample_rate));
-        }
+        let (g25, g60) = is10_geometries(sample_rate)?;
         let v = Variant::of(settings.feature_set);
-        let g25 = FrameGeometry::new(0.025, 0.010, sample_rate);
-        let g60 = FrameGeometry::new(0.060, 0.010, sample_rate);
         let (spectral, pitch) = analyzers(sample_rate, settings, &v, g25, g60);
         let jitter = jitter::JitterTracker::new(jitter::JitterOptions {
             sample_rate,

@@ -13,9 +13,9 @@ use emo_dsp::FrameGeometry;
 /// Pre-emphasis coefficient.
 const PREEMPHASIS: f32 = 0.97;
 /// Reference intensity I₀ of the loudness power law.
-const REFERENCE_INTENSITY: f64 = 1e-6;
+pub(crate) const REFERENCE_INTENSITY: f64 = 1e-6;
 /// Loudness exponent (Zwicker's power law).
-const LOUDNESS_EXPONENT: f64 = 0.3;
+pub(crate) const LOUDNESS_EXPONENT: f64 = 0.3;
 /// Rate (Hz) at which LPC analysis sees the frame.
 const LPC_RATE: f64 = 11000.0;
 /// LPC order; it is also the number of LSPs.
