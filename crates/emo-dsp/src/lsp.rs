@@ -106,6 +106,275 @@ fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
     roots
 }
 
+/// [`lsp_from_lpc`] for four predictors of order 8 (IS10's) at once,
+/// bit-identical to four calls; other orders are done one by one.
+///
+/// The root search is a chain of dependent evaluations (each grid step and
+/// bisection waits for the last), which leaves the processor idle most of
+/// the time. Here the four searches run in lock step, one evaluation each
+/// per round, every lane doing exactly the scalar search's operations, with
+/// the branches of the search turned into per-lane selections. A predictor
+/// whose coarse search misses a root is redone alone (the finer retry).
+pub fn lsp_from_lpc4(a: [&[f32]; 4]) -> [Vec<f32>; 4] {
+    const P: usize = 8;
+    const M: usize = P / 2;
+    if a.iter().any(|x| x.len() != P) {
+        return a.map(lsp_from_lpc);
+    }
+    // Chebyshev coefficients, lane-minor: pp[k][lane]
+    let (mut pp, mut qq) = ([[0.0f32; 4]; M + 1], [[0.0f32; 4]; M + 1]);
+    for (l, x) in a.iter().enumerate() {
+        let (p, q) = sum_difference_polynomials(x);
+        for k in 0..=M {
+            pp[k][l] = p[k];
+            qq[k][l] = q[k];
+        }
+    }
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of every x86_64 processor.
+    let (roots, found) = unsafe { sse::lock_step(&pp, &qq) };
+    #[cfg(not(target_arch = "x86_64"))]
+    let (roots, found) = lock_step_portable(&pp, &qq);
+    std::array::from_fn(|l| {
+        if roots[l] != P {
+            return lsp_from_lpc(a[l]);
+        }
+        found[l][..P]
+            .iter()
+            .map(|&x| f64::from(x).acos() as f32)
+            .collect()
+    })
+}
+
+/// Roots of P and Q per lane ([`lsp_from_lpc4`]'s search), lane by lane in
+/// plain code: (roots found, their x = cos ω with a spare slot at the end).
+#[cfg_attr(target_arch = "x86_64", allow(dead_code))]
+fn lock_step_portable(pp: &[[f32; 4]; 5], qq: &[[f32; 4]; 5]) -> ([usize; 4], [[f32; 9]; 4]) {
+    const P: usize = 8;
+    // phase: 0 evaluates a root's polynomial at its left end, 1 walks the
+    // grid, 2 + n is bisection step n
+    let (mut xl, mut xr, mut yl) = ([1.0f32; 4], [0.0f32; 4], [0.0f32; 4]);
+    let mut j = [0usize; 4];
+    let mut phase = [0usize; 4];
+    let mut roots = [0usize; 4];
+    let mut found = [[0.0f32; P + 1]; 4];
+    loop {
+        let mut x = [0.0f32; 4];
+        let mut odd = [false; 4];
+        let mut live = false;
+        for l in 0..4 {
+            // a walk past x = −1 gives the root up; the next starts here
+            #[allow(clippy::neg_cmp_op_on_partial_ord)]
+            while j[l] < P && phase[l] == 1 && !(xr[l] >= -1.0) {
+                j[l] += 1;
+                phase[l] = 0;
+            }
+            live |= j[l] < P;
+            odd[l] = j[l] % 2 == 1;
+            let mut dd = COARSE_STEP * (1.0 - 0.9 * xl[l] * xl[l]);
+            // `f64::from(|yl|) < 0.2` of the scalar search, exactly (see tests)
+            if yl[l].abs() < 0.2f32 {
+                dd *= 0.5;
+            }
+            x[l] = match phase[l] {
+                0 => xl[l],
+                1 => xl[l] - dd,
+                _ => 0.5 * (xl[l] + xr[l]),
+            };
+        }
+        if !live {
+            break;
+        }
+        let y = chebyshev4(pp, qq, odd, x);
+        // every transition of the scalar search as a selection, lane by lane
+        for l in 0..4 {
+            let live = j[l] < P;
+            let ph = phase[l];
+            let (start, walk, bisect) = (ph == 0, ph == 1, ph >= 2);
+            let neg = y[l] * yl[l] < 0.0;
+            let last = bisect && ph == 2 + BISECTIONS;
+            let xm = x[l].clamp(-1.0, 1.0);
+            let new_yl = if start || !neg { y[l] } else { yl[l] };
+            let new_xl = if last {
+                xm
+            } else if !start && !neg {
+                x[l]
+            } else {
+                xl[l]
+            };
+            let new_xr = if walk || (bisect && neg) { x[l] } else { xr[l] };
+            let new_phase = if start || (walk && !neg) {
+                1
+            } else if last {
+                0
+            } else {
+                ph + 1
+            };
+            // a finished root lands in its slot, anything else in the spare one
+            found[l][if live && last { j[l] } else { P }] = xm;
+            roots[l] += usize::from(live && walk && neg);
+            j[l] += usize::from(live && last);
+            if live {
+                (yl[l], xl[l], xr[l], phase[l]) = (new_yl, new_xl, new_xr, new_phase);
+            }
+        }
+    }
+    (roots, found)
+}
+
+/// The same search in SSE registers, one lane per predictor: every branch of
+/// the scalar search is a per-lane selection of the same IEEE results.
+#[cfg(target_arch = "x86_64")]
+mod sse {
+    use super::{BISECTIONS, COARSE_STEP};
+    use std::arch::x86_64::*;
+
+    #[inline(always)]
+    unsafe fn select(m: __m128, a: __m128, b: __m128) -> __m128 {
+        _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b))
+    }
+
+    #[inline(always)]
+    unsafe fn select_i(m: __m128i, a: __m128i, b: __m128i) -> __m128i {
+        _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b))
+    }
+
+    #[target_feature(enable = "sse2")]
+    pub(super) unsafe fn lock_step(
+        pp: &[[f32; 4]; 5],
+        qq: &[[f32; 4]; 5],
+    ) -> ([usize; 4], [[f32; 9]; 4]) {
+        const P: i32 = 8;
+        let ld = |v: &[f32; 4]| _mm_loadu_ps(v.as_ptr());
+        let (ppv, qqv): ([__m128; 5], [__m128; 5]) = (
+            std::array::from_fn(|k| ld(&pp[k])),
+            std::array::from_fn(|k| ld(&qq[k])),
+        );
+        let f = _mm_set1_ps;
+        let i = _mm_set1_epi32;
+        let (mut xl, mut xr, mut yl) = (f(1.0), f(0.0), f(0.0));
+        let (mut j, mut phase, mut roots) = (i(0), i(0), i(0));
+        let mut found = [[0.0f32; 9]; 4];
+        let abs_mask = _mm_castsi128_ps(i(0x7fff_ffff));
+        loop {
+            // a walk past x = −1 gives the root up; the next starts here
+            loop {
+                let live = _mm_cmplt_epi32(j, i(P));
+                let walking = _mm_and_si128(live, _mm_cmpeq_epi32(phase, i(1)));
+                let past = _mm_andnot_ps(_mm_cmpge_ps(xr, f(-1.0)), _mm_castsi128_ps(walking));
+                if _mm_movemask_ps(past) == 0 {
+                    break;
+                }
+                let past = _mm_castps_si128(past);
+                j = _mm_sub_epi32(j, past); // past is −1 where set
+                phase = _mm_andnot_si128(past, phase);
+            }
+            let live = _mm_cmplt_epi32(j, i(P));
+            if _mm_movemask_epi8(live) == 0 {
+                break;
+            }
+            let start = _mm_castsi128_ps(_mm_cmpeq_epi32(phase, i(0)));
+            let walk = _mm_castsi128_ps(_mm_cmpeq_epi32(phase, i(1)));
+            let bisect = _mm_castsi128_ps(_mm_cmpgt_epi32(phase, i(1)));
+            let last = _mm_castsi128_ps(_mm_cmpeq_epi32(phase, i(2 + BISECTIONS as i32)));
+            let mut dd = _mm_mul_ps(
+                f(COARSE_STEP),
+                _mm_sub_ps(f(1.0), _mm_mul_ps(_mm_mul_ps(f(0.9), xl), xl)),
+            );
+            let small = _mm_cmplt_ps(_mm_and_ps(yl, abs_mask), f(0.2));
+            dd = select(small, _mm_mul_ps(dd, f(0.5)), dd);
+            let x_walk = _mm_sub_ps(xl, dd);
+            let x_bisect = _mm_mul_ps(f(0.5), _mm_add_ps(xl, xr));
+            let x = select(start, xl, select(walk, x_walk, x_bisect));
+            // Clenshaw's recurrence with each lane's P' or Q'
+            let odd = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(j, i(1)), i(1)));
+            let c: [__m128; 5] = std::array::from_fn(|k| select(odd, qqv[k], ppv[k]));
+            let x2 = _mm_mul_ps(f(2.0), x);
+            let (mut b0, mut b1) = (f(0.0), f(0.0));
+            for k in (1..=4).rev() {
+                let tmp = b0;
+                b0 = _mm_add_ps(_mm_sub_ps(_mm_mul_ps(x2, b0), b1), c[4 - k]);
+                b1 = tmp;
+            }
+            let neg_b1 = _mm_xor_ps(b1, f(-0.0));
+            let y = _mm_add_ps(
+                _mm_add_ps(neg_b1, _mm_mul_ps(_mm_mul_ps(f(0.5), x2), b0)),
+                c[4],
+            );
+            // the transitions
+            let neg = _mm_cmplt_ps(_mm_mul_ps(y, yl), f(0.0));
+            let xm = _mm_min_ps(f(1.0), _mm_max_ps(f(-1.0), x));
+            let new_yl = select(_mm_or_ps(start, _mm_andnot_ps(neg, f_all())), y, yl);
+            let keep_x = _mm_andnot_ps(_mm_or_ps(start, neg), f_all());
+            let new_xl = select(last, xm, select(keep_x, x, xl));
+            let new_xr = select(_mm_or_ps(walk, _mm_and_ps(bisect, neg)), x, xr);
+            let to_walk = _mm_castps_si128(_mm_or_ps(start, _mm_andnot_ps(neg, walk)));
+            let new_phase = select_i(
+                to_walk,
+                i(1),
+                select_i(_mm_castps_si128(last), i(0), _mm_add_epi32(phase, i(1))),
+            );
+            let livef = _mm_castsi128_ps(live);
+            let done = _mm_and_ps(livef, last);
+            let m = _mm_movemask_ps(done);
+            if m != 0 {
+                let mut xs = [0.0f32; 4];
+                let mut js = [0i32; 4];
+                _mm_storeu_ps(xs.as_mut_ptr(), xm);
+                _mm_storeu_si128(js.as_mut_ptr().cast(), j);
+                for l in 0..4 {
+                    if m & (1 << l) != 0 {
+                        found[l][js[l] as usize] = xs[l];
+                    }
+                }
+            }
+            roots = _mm_sub_epi32(
+                roots,
+                _mm_castps_si128(_mm_and_ps(livef, _mm_and_ps(walk, neg))),
+            );
+            j = _mm_sub_epi32(j, _mm_castps_si128(done));
+            yl = select(livef, new_yl, yl);
+            xl = select(livef, new_xl, xl);
+            xr = select(livef, new_xr, xr);
+            phase = select_i(live, new_phase, phase);
+        }
+        let mut r = [0i32; 4];
+        _mm_storeu_si128(r.as_mut_ptr().cast(), roots);
+        (r.map(|v| v as usize), found)
+    }
+
+    #[inline(always)]
+    unsafe fn f_all() -> __m128 {
+        _mm_castsi128_ps(_mm_set1_epi32(-1))
+    }
+}
+
+/// [`chebyshev`] in four lanes, each with P' or Q' (`odd`) of its own predictor.
+#[inline(always)]
+fn chebyshev4<const N: usize>(
+    pp: &[[f32; 4]; N],
+    qq: &[[f32; 4]; N],
+    odd: [bool; 4],
+    x: [f32; 4],
+) -> [f32; 4] {
+    let m = N - 1;
+    let coef = |k: usize| -> [f32; 4] {
+        std::array::from_fn(|l| if odd[l] { qq[k][l] } else { pp[k][l] })
+    };
+    let (mut b0, mut b1) = ([0.0f32; 4], [0.0f32; 4]);
+    let x2: [f32; 4] = std::array::from_fn(|l| 2.0 * x[l]);
+    for k in (1..=m).rev() {
+        let c = coef(m - k);
+        for l in 0..4 {
+            let tmp = b0[l];
+            b0[l] = x2[l] * b0[l] - b1[l] + c[l];
+            b1[l] = tmp;
+        }
+    }
+    let c = coef(m);
+    std::array::from_fn(|l| -b1[l] + 0.5 * x2[l] * b0[l] + c[l])
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -152,6 +421,98 @@ mod tests {
                 lo < w + 0.02 && w - 0.02 < hi,
                 "pole {w} not in [{lo}, {hi}]"
             );
+        }
+    }
+
+    #[test]
+    fn four_at_once_are_bit_identical_to_one_by_one() {
+        let sets = [
+            lpc_with_poles(&[(0.98, 0.5), (0.97, 1.2), (0.95, 2.0), (0.9, 2.7)]),
+            vec![0.0; 8],
+            lpc_with_poles(&[(0.5, 0.3), (0.99, 0.31), (0.7, 1.9), (0.999, 3.1)]),
+            lpc_with_poles(&[(0.9, 0.1), (0.8, 0.9), (0.6, 1.5), (0.95, 2.2)]),
+            // close pole pairs, which the coarse grid steps over (the retry path)
+            lpc_with_poles(&[(0.999, 1.0), (0.999, 1.01), (0.999, 2.0), (0.999, 2.005)]),
+            lpc_with_poles(&[(0.3, 0.7), (0.2, 1.4), (0.4, 2.1), (0.1, 2.8)]),
+        ];
+        let mut retried = false;
+        for w in 0..sets.len() - 3 {
+            let four = [
+                &sets[w][..],
+                &sets[w + 1][..],
+                &sets[w + 2][..],
+                &sets[w + 3][..],
+            ];
+            let got = lsp_from_lpc4(four);
+            for (l, a) in four.iter().enumerate() {
+                let one = lsp_from_lpc(a);
+                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                assert_eq!(bits(&got[l]), bits(&one), "set {}", w + l);
+                let mut f = vec![0.0; 8];
+                retried |= search_roots(a, COARSE_STEP, &mut f) != 8;
+            }
+        }
+        assert!(retried, "no set took the retry path");
+    }
+
+    #[test]
+    fn the_f32_threshold_is_the_f64_one() {
+        let t = 0.2f32;
+        for v in [
+            t,
+            f32::from_bits(t.to_bits() - 1),
+            f32::from_bits(t.to_bits() + 1),
+            0.0,
+            1.0,
+        ] {
+            assert_eq!(f64::from(v) < 0.2, v < 0.2f32, "{v}");
+        }
+    }
+
+    #[test]
+    fn the_sse_and_portable_lock_steps_agree_with_the_scalar_search() {
+        let mut state = 0x1234_5678u32;
+        let mut rnd = || {
+            state ^= state << 13;
+            state ^= state >> 17;
+            state ^= state << 5;
+            f64::from(state) / f64::from(u32::MAX)
+        };
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for _ in 0..500 {
+            let sets: Vec<Vec<f32>> = (0..4)
+                .map(|_| {
+                    let poles: Vec<(f64, f64)> = (0..4)
+                        .map(|_| (0.3 + 0.699 * rnd(), 0.05 + 3.05 * rnd()))
+                        .collect();
+                    lpc_with_poles(&poles)
+                })
+                .collect();
+            let four = [&sets[0][..], &sets[1][..], &sets[2][..], &sets[3][..]];
+            let got = lsp_from_lpc4(four);
+            for l in 0..4 {
+                assert_eq!(bits(&got[l]), bits(&lsp_from_lpc(four[l])));
+            }
+            #[cfg(target_arch = "x86_64")]
+            {
+                let (mut pp, mut qq) = ([[0.0f32; 4]; 5], [[0.0f32; 4]; 5]);
+                for (l, x) in four.iter().enumerate() {
+                    let (p, q) = sum_difference_polynomials(x);
+                    for k in 0..5 {
+                        pp[k][l] = p[k];
+                        qq[k][l] = q[k];
+                    }
+                }
+                // SAFETY: SSE2 is part of every x86_64 processor.
+                let (r1, f1) = unsafe { sse::lock_step(&pp, &qq) };
+                let (r2, f2) = lock_step_portable(&pp, &qq);
+                assert_eq!(r1, r2);
+                for l in 0..4 {
+                    if r1[l] == 8 {
+                        assert_eq!(bits(&f1[l][..8]), bits(&f2[l][..8]));
+                    }
+                }
+            }
         }
     }
 }

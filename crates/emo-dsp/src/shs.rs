@@ -81,6 +81,7 @@ impl LogFrequencySpectrum {
     }
 
     /// The spline's input: magnitudes as f64, peak-enhanced and smoothed as set.
+    #[inline(always)]
     fn shape(&self, mag: &[f32], y: &mut Vec<f64>) {
         y.clear();
         y.extend(mag.iter().map(|&v| f64::from(v)));
@@ -93,6 +94,7 @@ impl LogFrequencySpectrum {
     }
 
     /// The spline's output rounded to f32, auditory-weighted as set.
+    #[inline(always)]
     fn finish(&self, res: &[f64], out: &mut Vec<f32>) {
         out.clear();
         out.extend(res.iter().map(|&v| v as f32));
@@ -118,6 +120,34 @@ impl LogFrequencySpectrum {
 
     /// [`LogFrequencySpectrum::apply`] for four spectra at once (bit-identical).
     pub fn apply_lanes(
+        &self,
+        mags: [&[f32]; LANES],
+        work: &mut LaneScaleWork,
+        outs: &mut [Vec<f32>; LANES],
+    ) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX is available (checked just above).
+            return unsafe { self.apply_lanes_avx(mags, work, outs) };
+        }
+        self.apply_lanes_plain(mags, work, outs)
+    }
+
+    /// [`LogFrequencySpectrum::apply_lanes`] compiled for AVX (the same
+    /// operations; the conversions, peak tests and weighting get wider).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn apply_lanes_avx(
+        &self,
+        mags: [&[f32]; LANES],
+        work: &mut LaneScaleWork,
+        outs: &mut [Vec<f32>; LANES],
+    ) {
+        self.apply_lanes_plain(mags, work, outs)
+    }
+
+    #[inline(always)]
+    fn apply_lanes_plain(
         &self,
         mags: [&[f32]; LANES],
         work: &mut LaneScaleWork,
@@ -154,9 +184,24 @@ pub struct SplineWork {
     out: Vec<f64>,
 }
 
+/// The mean of each sequence (all of one length), summed in f64 in index
+/// order; the lanes' sums run side by side, each in its own order.
+fn means_in_order<const L: usize>(ss: [&[f32]; L]) -> [f64; L] {
+    let n = ss[0].len();
+    assert!(n >= 2 && ss.iter().all(|s| s.len() == n));
+    let mut acc: [f64; L] = std::array::from_fn(|l| f64::from(ss[l][0]));
+    for i in 1..n - 1 {
+        for l in 0..L {
+            acc[l] += f64::from(ss[l][i]);
+        }
+    }
+    std::array::from_fn(|l| (acc[l] + f64::from(ss[l][n - 1])) / n as f64)
+}
+
 /// Zeroes every bin more than 2 bins away from a local maximum (between two
 /// consecutive maxima, bins `p₁+3 ..= p₂−3`). With exactly one maximum openSMILE
 /// zeroes everything from bin 3 on, wherever the maximum is; this reproduces it.
+#[inline(always)]
 pub fn keep_peaks(a: &mut [f64]) {
     let n = a.len();
     if n < 2 {
@@ -199,6 +244,7 @@ pub fn keep_peaks(a: &mut [f64]) {
 /// holds. The tests run branch-free 64 at a time into a bit mask before any
 /// `f` of that block runs, so `f` may change bins those tests have already
 /// read (the peak scans here zero bins well behind the current peak).
+#[inline(always)]
 fn for_each_marked<T>(
     lo: usize,
     hi: usize,
@@ -230,6 +276,7 @@ fn for_each_marked<T>(
 
 /// In-place `(a_orig[i−1] + 2a[i] + a[i+1])/4` for all but the last bin
 /// (`a_orig[−1] = 0`).
+#[inline(always)]
 pub fn smooth_121(a: &mut [f64]) {
     let mut prev = 0.0;
     for i in 0..a.len().saturating_sub(1) {
@@ -290,6 +337,23 @@ impl SubharmonicSummation {
 
     /// The subharmonic sum `SS[j] = (X[j] + Σ_{h≥2} c^{h−1}·X[j+s_h]) / H`, floored at 0.
     pub fn sum(&self, x: &[f32], ss: &mut Vec<f32>) {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX is available (checked just above).
+            return unsafe { self.sum_avx(x, ss) };
+        }
+        self.sum_plain(x, ss)
+    }
+
+    /// [`SubharmonicSummation::sum`] compiled for AVX: the same operations, 8 lanes wide.
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn sum_avx(&self, x: &[f32], ss: &mut Vec<f32>) {
+        self.sum_plain(x, ss)
+    }
+
+    #[inline(always)]
+    fn sum_plain(&self, x: &[f32], ss: &mut Vec<f32>) {
         ss.clear();
         ss.extend_from_slice(x);
         let mut w = self.opts.compression;
@@ -313,17 +377,35 @@ impl SubharmonicSummation {
     /// Candidates from one log-frequency spectrum. Voicing is `1 − mean(SS)/score`.
     pub fn detect(&self, x: &[f32], ss: &mut Vec<f32>) -> PitchCandidates {
         self.sum(x, ss);
+        let [mean] = means_in_order([&ss[..]]);
+        self.candidates(ss, mean)
+    }
+
+    /// [`SubharmonicSummation::detect`] for four spectra, bit-identical to four
+    /// calls: the four means (sequential sums, a chain of dependent adds each)
+    /// are summed side by side.
+    pub fn detect4(&self, xs: [&[f32]; 4], ss: &mut [Vec<f32>; 4]) -> [PitchCandidates; 4] {
+        for (x, s) in xs.iter().zip(ss.iter_mut()) {
+            self.sum(x, s);
+        }
+        let [a, b, c, d] = &mut *ss;
+        let means = means_in_order([&a[..], &b[..], &c[..], &d[..]]);
+        let [a, b, c, d] = ss;
+        [
+            self.candidates(a, means[0]),
+            self.candidates(b, means[1]),
+            self.candidates(c, means[2]),
+            self.candidates(d, means[3]),
+        ]
+    }
+
+    /// Candidates from a subharmonic sum and its mean.
+    fn candidates(&self, ss: &mut [f32], mean: f64) -> PitchCandidates {
         let n = ss.len();
         let nc = self.opts.candidates;
         let mut idx = vec![0usize; nc];
         let mut score = vec![0.0f32; nc];
         let mut found = 0usize;
-        // the mean of SS, summed in bin order
-        let mut mean = f64::from(ss[0]);
-        for &v in &ss[1..n - 1] {
-            mean += f64::from(v);
-        }
-        let mean = (mean + f64::from(ss[n - 1])) / n as f64;
         let greedy = self.opts.greedy;
         let mut take = |i: usize, ss: &mut [f32]| {
             if greedy {
@@ -523,5 +605,10 @@ mod tests {
         let c = shs.detect(&x, &mut Vec::new());
         assert!((c.f0[0] - 200.0).abs() < 4.0, "{:?}", c);
         assert!(c.voicing[0] > 0.5);
+        // the AVX sum (taken here where the processor has it) and the plain one agree
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        shs.sum(&x, &mut a);
+        shs.sum_plain(&x, &mut b);
+        assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
     }
 }

@@ -64,11 +64,34 @@ impl<T: realfft::FftNum + From<f32> + Into<f64>> RealSpectrum<T> {
     /// Magnitudes `|X[k]|`, k = 0..=K/2 (computed in double), rounded to `f32`.
     pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         let bins = self.transform(frame);
-        out.clear();
-        out.extend(bins.iter().map(|c| {
-            let (re, im): (f64, f64) = (c.re.into(), c.im.into());
-            (re * re + im * im).sqrt() as f32
-        }));
+        magnitudes(bins, out);
+    }
+}
+
+/// `|X[k]|` computed in double and rounded to `f32`; with AVX where the
+/// processor has it (the same operations, 4 lanes wide).
+pub fn magnitudes<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut Vec<f32>) {
+    out.clear();
+    out.resize(bins.len(), 0.0);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { magnitudes_avx(bins, out) };
+    }
+    magnitudes_plain(bins, out)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn magnitudes_avx<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut [f32]) {
+    magnitudes_plain(bins, out)
+}
+
+#[inline(always)]
+fn magnitudes_plain<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut [f32]) {
+    for (o, c) in out.iter_mut().zip(bins) {
+        let (re, im): (f64, f64) = (c.re.into(), c.im.into());
+        *o = (re * re + im * im).sqrt() as f32;
     }
 }
 
@@ -121,5 +144,19 @@ mod tests {
         }
         // DC = sum of samples
         assert!((ma[0] - 0.5).abs() < 1e-7);
+    }
+
+    #[test]
+    fn the_avx_and_plain_magnitudes_agree_to_the_bit() {
+        let frame: Vec<f32> = (0..400)
+            .map(|n| ((n * 7) as f32 * 0.013).cos() * 0.7)
+            .collect();
+        let mut s = Spectrum::new(512, 400, false);
+        let bins = s.transform(&frame).to_vec();
+        let mut a = Vec::new();
+        magnitudes(&bins, &mut a);
+        let mut b = vec![0.0; bins.len()];
+        magnitudes_plain(&bins, &mut b);
+        assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
     }
 }

@@ -140,7 +140,78 @@ impl NaturalSpline {
         work: &mut LaneWork,
         outs: [&mut [f64]; LANES],
     ) {
-        self.eval_lanes_plain(ys, work, outs)
+        use std::arch::x86_64::*;
+        self.transpose_lanes(ys, work);
+        let n = self.x.len();
+        let (y, y2, u) = (&work.y, &mut work.y2, &mut work.u);
+        assert!(n >= 3 && y.len() == n && y2.len() == n && u.len() == n);
+        assert!(self.inv_dx.len() == n && self.six_over_span.len() == n);
+        assert!(self.sig.len() == n && self.p_inv.len() == n && self.y2_coef.len() == n);
+        // Both sweeps keep their running value in a register: reloading it
+        // from the store just made stalls on store-to-load forwarding.
+        let ld = |v: &[f64; LANES]| _mm256_loadu_pd(v.as_ptr());
+        let set = |v: f64| _mm256_set1_pd(v);
+        let mut slope_prev =
+            _mm256_mul_pd(_mm256_sub_pd(ld(&y[1]), ld(&y[0])), set(self.inv_dx[0]));
+        let mut prev = _mm256_setzero_pd();
+        u[0] = [0.0; LANES];
+        for i in 1..n - 1 {
+            let slope = _mm256_mul_pd(_mm256_sub_pd(ld(&y[i + 1]), ld(&y[i])), set(self.inv_dx[i]));
+            let d = _mm256_sub_pd(slope, slope_prev);
+            slope_prev = slope;
+            prev = _mm256_mul_pd(
+                _mm256_sub_pd(
+                    _mm256_mul_pd(d, set(self.six_over_span[i])),
+                    _mm256_mul_pd(set(self.sig[i]), prev),
+                ),
+                set(self.p_inv[i]),
+            );
+            _mm256_storeu_pd(u[i].as_mut_ptr(), prev);
+        }
+        let mut next = _mm256_setzero_pd();
+        y2[n - 1] = [0.0; LANES];
+        for k in (0..n - 1).rev() {
+            next = _mm256_add_pd(_mm256_mul_pd(set(self.y2_coef[k]), next), ld(&u[k]));
+            _mm256_storeu_pd(y2[k].as_mut_ptr(), next);
+        }
+        let (y, y2) = (&work.y, &work.y2);
+        let [o0, o1, o2, o3] = outs;
+        let m = self.targets.len();
+        assert!(o0.len() >= m && o1.len() >= m && o2.len() >= m && o3.len() >= m);
+        // The evaluation with the four lanes in one register, in the scalar
+        // expression's order (separate multiplies and adds, as the scalar code).
+        let mut t = 0;
+        while t + 4 <= m {
+            let mut r = [_mm256_setzero_pd(); 4];
+            for (q, rq) in r.iter_mut().enumerate() {
+                let (lo, a, b, h26) = self.targets[t + q];
+                let (a3, b3) = (a * a * a - a, b * b * b - b);
+                let ylo = _mm256_loadu_pd(y[lo].as_ptr());
+                let yhi = _mm256_loadu_pd(y[lo + 1].as_ptr());
+                let dlo = _mm256_loadu_pd(y2[lo].as_ptr());
+                let dhi = _mm256_loadu_pd(y2[lo + 1].as_ptr());
+                let lin = _mm256_add_pd(
+                    _mm256_mul_pd(_mm256_set1_pd(a), ylo),
+                    _mm256_mul_pd(_mm256_set1_pd(b), yhi),
+                );
+                let cub = _mm256_add_pd(
+                    _mm256_mul_pd(_mm256_set1_pd(a3), dlo),
+                    _mm256_mul_pd(_mm256_set1_pd(b3), dhi),
+                );
+                *rq = _mm256_add_pd(lin, _mm256_mul_pd(cub, _mm256_set1_pd(h26)));
+            }
+            // transpose: r[q] holds target t+q of the four lanes
+            let t0 = _mm256_unpacklo_pd(r[0], r[1]);
+            let t1 = _mm256_unpackhi_pd(r[0], r[1]);
+            let t2 = _mm256_unpacklo_pd(r[2], r[3]);
+            let t3 = _mm256_unpackhi_pd(r[2], r[3]);
+            _mm256_storeu_pd(o0.as_mut_ptr().add(t), _mm256_permute2f128_pd(t0, t2, 0x20));
+            _mm256_storeu_pd(o1.as_mut_ptr().add(t), _mm256_permute2f128_pd(t1, t3, 0x20));
+            _mm256_storeu_pd(o2.as_mut_ptr().add(t), _mm256_permute2f128_pd(t0, t2, 0x31));
+            _mm256_storeu_pd(o3.as_mut_ptr().add(t), _mm256_permute2f128_pd(t1, t3, 0x31));
+            t += 4;
+        }
+        self.evaluate_lanes(t, y, y2, [o0, o1, o2, o3]);
     }
 
     #[inline(always)]
@@ -150,16 +221,30 @@ impl NaturalSpline {
         work: &mut LaneWork,
         outs: [&mut [f64]; LANES],
     ) {
+        self.second_derivatives_lanes(ys, work);
+        self.evaluate_lanes(0, &work.y, &work.y2, outs);
+    }
+
+    /// The data of the four lanes side by side.
+    #[inline(always)]
+    fn transpose_lanes(&self, ys: [&[f64]; LANES], work: &mut LaneWork) {
         let n = self.x.len();
         work.y.resize(n, [0.0; LANES]);
         work.y2.resize(n, [0.0; LANES]);
         work.u.resize(n, [0.0; LANES]);
-        let (y, y2, u) = (&mut work.y, &mut work.y2, &mut work.u);
-        for (i, yi) in y.iter_mut().enumerate() {
+        for (i, yi) in work.y.iter_mut().enumerate() {
             for l in 0..LANES {
                 yi[l] = ys[l][i];
             }
         }
+    }
+
+    /// The data of the four lanes side by side, and their second derivatives.
+    #[inline(always)]
+    fn second_derivatives_lanes(&self, ys: [&[f64]; LANES], work: &mut LaneWork) {
+        self.transpose_lanes(ys, work);
+        let n = self.x.len();
+        let (y, y2, u) = (&mut work.y, &mut work.y2, &mut work.u);
         u[0] = [0.0; LANES];
         let mut slope_prev = [0.0; LANES];
         for l in 0..LANES {
@@ -192,8 +277,19 @@ impl NaturalSpline {
             }
             y2[k] = v;
         }
+    }
+
+    /// The cubic at targets `from..` for the four lanes.
+    #[inline(always)]
+    fn evaluate_lanes(
+        &self,
+        from: usize,
+        y: &[[f64; LANES]],
+        y2: &[[f64; LANES]],
+        outs: [&mut [f64]; LANES],
+    ) {
         let [o0, o1, o2, o3] = outs;
-        for (t, &(lo, a, b, h26)) in self.targets.iter().enumerate() {
+        for (t, &(lo, a, b, h26)) in self.targets.iter().enumerate().skip(from) {
             let hi = lo + 1;
             let (a3, b3) = (a * a * a - a, b * b * b - b);
             let mut r = [0.0; LANES];
@@ -246,9 +342,20 @@ mod tests {
             &mut LaneWork::default(),
             [a, b, c, d],
         );
+        // and the portable lanes, which processors without AVX take
+        let mut plain = vec![vec![0.0; at.len()]; 4];
+        let [a, b, c, d] = &mut plain[..] else {
+            unreachable!()
+        };
+        s.eval_lanes_plain(
+            [&data[0], &data[1], &data[2], &data[3]],
+            &mut LaneWork::default(),
+            [a, b, c, d],
+        );
         for l in 0..4 {
-            for (p, q) in single[l].iter().zip(&lanes[l]) {
+            for ((p, q), r) in single[l].iter().zip(&lanes[l]).zip(&plain[l]) {
                 assert_eq!(p.to_bits(), q.to_bits());
+                assert_eq!(p.to_bits(), r.to_bits());
             }
         }
     }

@@ -35,6 +35,23 @@ pub fn preemphasis(frame: &[f32], k: f32, out: &mut [f32]) {
 /// Multiplies a frame by a window (window values rounded to `f32`, as a
 /// single-precision engine stores them).
 pub fn apply_window(frame: &[f32], window: &[f64], out: &mut [f32]) {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { apply_window_avx(frame, window, out) };
+    }
+    apply_window_plain(frame, window, out)
+}
+
+/// [`apply_window`] compiled for AVX: the same operations, 8 lanes wide.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn apply_window_avx(frame: &[f32], window: &[f64], out: &mut [f32]) {
+    apply_window_plain(frame, window, out)
+}
+
+#[inline(always)]
+fn apply_window_plain(frame: &[f32], window: &[f64], out: &mut [f32]) {
     for ((o, &x), &w) in out.iter_mut().zip(frame).zip(window) {
         *o = x * (w as f32);
     }
@@ -69,5 +86,15 @@ mod tests {
         let mut y = [0.0f32; 3];
         preemphasis(&[1.0, 2.0, 4.0], 0.5, &mut y);
         assert_eq!(y, [0.5, 1.5, 3.0]);
+    }
+
+    #[test]
+    fn the_avx_and_plain_windowing_agree_to_the_bit() {
+        let x: Vec<f32> = (0..997).map(|i| (i as f32 * 0.37).sin()).collect();
+        let w = gaussian(997, 0.25);
+        let (mut a, mut b) = (vec![0.0; 997], vec![0.0; 997]);
+        apply_window(&x, &w, &mut a);
+        apply_window_plain(&x, &w, &mut b);
+        assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
     }
 }

@@ -48,19 +48,19 @@ pub struct JitterOptions {
 fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
     const L: usize = 4;
     let (lo, hi) = (*lags.start(), *lags.end());
+    // The first segment's sum is one running sum over x[s..], read off at
+    // each lag's length: summed in index order from s, so continuing it from
+    // one lag to the next gives each lag's sum exactly as summing afresh does.
+    let mut run = 0.0f64;
+    let mut run_len = 0usize;
     let mut t0 = lo;
     while t0 <= hi {
         let lanes = (hi - t0 + 1).min(L);
-        // Means. The first segment's sum is shared: one running sum, read off
-        // at each lane's length.
         let mut mx = [0.0f64; L];
-        let mut run = 0.0f64;
-        for &v in &x[s..s + t0] {
-            run += v;
-        }
         for (l, m) in mx.iter_mut().enumerate().take(lanes) {
-            if l > 0 {
-                run += x[s + t0 + l - 1];
+            while run_len < t0 + l {
+                run += x[s + run_len];
+                run_len += 1;
             }
             *m = run;
         }

@@ -23,6 +23,7 @@ pub struct PitchAnalyzer {
     mag: Vec<f32>,
     scaled: Vec<f32>,
     ss: Vec<f32>,
+    lane_ss: [Vec<f32>; 4],
     work: SplineWork,
     lane_mags: [Vec<f32>; 4],
     lane_scaled: [Vec<f32>; 4],
@@ -67,6 +68,7 @@ impl PitchAnalyzer {
             mag: Vec::new(),
             scaled: Vec::new(),
             ss: Vec::new(),
+            lane_ss: Default::default(),
             work: SplineWork::default(),
             lane_mags: Default::default(),
             lane_scaled: Default::default(),
@@ -94,11 +96,8 @@ impl PitchAnalyzer {
         let [m0, m1, m2, m3] = &self.lane_mags;
         self.scale
             .apply_lanes([m0, m1, m2, m3], &mut self.lane_work, &mut self.lane_scaled);
-        let mut out: [PitchCandidates; 4] = Default::default();
-        for (o, scaled) in out.iter_mut().zip(&self.lane_scaled) {
-            *o = self.shs.detect(scaled, &mut self.ss);
-        }
-        out
+        let [s0, s1, s2, s3] = &self.lane_scaled;
+        self.shs.detect4([s0, s1, s2, s3], &mut self.lane_ss)
     }
 }
 

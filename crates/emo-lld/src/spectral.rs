@@ -2,13 +2,14 @@
 
 use crate::quirks::LoudnessMode;
 use emo_dsp::lpc::{autocorrelation, lpc_from_autocorrelation};
-use emo_dsp::lsp::lsp_from_lpc;
+use emo_dsp::lsp::{lsp_from_lpc, lsp_from_lpc4};
 use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
-use emo_dsp::spectrum::Spectrum;
+use emo_dsp::spectrum::{magnitudes, Spectrum};
 use emo_dsp::window::{apply_window, hamming, preemphasis};
 use emo_dsp::FrameGeometry;
+use realfft::num_complex::Complex;
 
 /// Pre-emphasis coefficient.
 const PREEMPHASIS: f32 = 0.97;
@@ -51,11 +52,15 @@ pub struct SpectralAnalyzer {
     // scratch
     emphasised: Vec<f32>,
     windowed: Vec<f32>,
+    mags: Vec<f32>,
     power: Vec<f64>,
     bands26: Vec<f64>,
     bands8: Vec<f64>,
     resampled: Vec<f32>,
     lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
+    lane_power: [Vec<f64>; 4],
+    lane_bands26: [Vec<f64>; 4],
+    lane_bands8: [Vec<f64>; 4],
     lane_resampled: [Vec<f32>; 4],
 }
 
@@ -87,11 +92,15 @@ impl SpectralAnalyzer {
             loudness,
             emphasised: vec![0.0; n],
             windowed: vec![0.0; n],
+            mags: Vec::with_capacity(bins),
             power: Vec::with_capacity(bins),
             bands26: vec![0.0; 26],
             bands8: vec![0.0; N_LOGMEL],
             resampled: Vec::new(),
             lane_bins: Default::default(),
+            lane_power: Default::default(),
+            lane_bands26: std::array::from_fn(|_| vec![0.0; 26]),
+            lane_bands8: std::array::from_fn(|_| vec![0.0; N_LOGMEL]),
             lane_resampled: Default::default(),
         }
     }
@@ -120,6 +129,24 @@ impl SpectralAnalyzer {
         (intensity / REFERENCE_INTENSITY).powf(LOUDNESS_EXPONENT) as f32
     }
 
+    /// [`SpectralAnalyzer::loudness`] of four frames, bit-identical: the four
+    /// sums of the documented loudness run side by side.
+    fn loudness4(&self, frames: [&[f32]; 4]) -> [f32; 4] {
+        if self.loudness != LoudnessMode::Documented
+            || frames.iter().any(|f| f.len() != self.window.len())
+        {
+            return frames.map(|f| self.loudness(f));
+        }
+        let mut s = [0.0f64; 4];
+        for (i, &w) in self.window.iter().enumerate() {
+            for l in 0..4 {
+                let x = f64::from(frames[l][i]);
+                s[l] += w * x * x;
+            }
+        }
+        s.map(|s| (s / self.window_sum / REFERENCE_INTENSITY).powf(LOUDNESS_EXPONENT) as f32)
+    }
+
     /// All descriptors of one frame.
     pub fn analyse(&mut self, frame: &[f32]) -> SpectralFrame {
         let mut out = SpectralFrame {
@@ -129,11 +156,7 @@ impl SpectralAnalyzer {
         preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
         apply_window(&self.emphasised, &self.window, &mut self.windowed);
         let bins = self.spectrum.transform(&self.windowed);
-        self.power.clear();
-        self.power.extend(bins.iter().map(|c| {
-            let m = f64::from((c.re * c.re + c.im * c.im).sqrt() as f32);
-            m * m
-        }));
+        power_spectrum(bins, &mut self.mags, &mut self.power);
         self.mel26.apply(&self.power, &mut self.bands26);
         self.cepstrum.apply(&self.bands26, &mut out.mfcc);
         self.mel8.apply(&self.power, &mut self.bands8);
@@ -149,41 +172,59 @@ impl SpectralAnalyzer {
     /// four (results identical to four calls of [`SpectralAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [SpectralFrame; 4] {
         let mut out: [SpectralFrame; 4] = Default::default();
+        let loudness = self.loudness4(frames);
         for (l, frame) in frames.iter().enumerate() {
-            out[l].loudness = self.loudness(frame);
+            out[l].loudness = loudness[l];
             preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
             apply_window(&self.emphasised, &self.window, &mut self.windowed);
             let bins = self.spectrum.transform(&self.windowed);
             self.lane_bins[l].clear();
             self.lane_bins[l].extend_from_slice(bins);
-            self.power.clear();
-            self.power.extend(bins.iter().map(|c| {
-                let m = f64::from((c.re * c.re + c.im * c.im).sqrt() as f32);
-                m * m
-            }));
-            self.mel26.apply(&self.power, &mut self.bands26);
-            self.cepstrum.apply(&self.bands26, &mut out[l].mfcc);
-            self.mel8.apply(&self.power, &mut self.bands8);
-            for (o, &e) in out[l].log_mel.iter_mut().zip(&self.bands8) {
+            power_spectrum(bins, &mut self.mags, &mut self.lane_power[l]);
+        }
+        let [p0, p1, p2, p3] = &self.lane_power;
+        let [b0, b1, b2, b3] = &mut self.lane_bands26;
+        self.mel26
+            .apply4([p0, p1, p2, p3], [&mut b0[..], b1, b2, b3]);
+        let [b0, b1, b2, b3] = &mut self.lane_bands8;
+        self.mel8
+            .apply4([p0, p1, p2, p3], [&mut b0[..], b1, b2, b3]);
+        for (l, o) in out.iter_mut().enumerate() {
+            self.cepstrum.apply(&self.lane_bands26[l], &mut o.mfcc);
+            for (o, &e) in o.log_mel.iter_mut().zip(&self.lane_bands8[l]) {
                 *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
             }
         }
         let [b0, b1, b2, b3] = &self.lane_bins;
         self.resampler
             .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
-        for (o, r) in out.iter_mut().zip(&self.lane_resampled) {
-            o.lsp = lsp_of(r);
+        let lpc = self.lane_resampled.each_ref().map(|r| lpc_of(r));
+        let lsp = lsp_from_lpc4(lpc.each_ref().map(|a| &a[..]));
+        for (o, l) in out.iter_mut().zip(&lsp) {
+            o.lsp.copy_from_slice(l);
         }
         out
     }
 }
 
+/// `|X[k]|²` of the magnitudes rounded to `f32` (as openSMILE's power
+/// spectrum is the square of its stored magnitudes).
+fn power_spectrum(bins: &[Complex<f64>], mags: &mut Vec<f32>, power: &mut Vec<f64>) {
+    magnitudes(bins, mags);
+    power.clear();
+    power.extend(mags.iter().map(|&m| f64::from(m) * f64::from(m)));
+}
+
+/// LPC coefficients of a frame resampled for LPC analysis.
+fn lpc_of(resampled: &[f32]) -> Vec<f32> {
+    let r = autocorrelation(resampled, LPC_ORDER);
+    lpc_from_autocorrelation(&r, LPC_ORDER)
+}
+
 /// LSPs of a frame resampled for LPC analysis.
 fn lsp_of(resampled: &[f32]) -> [f32; LPC_ORDER] {
-    let r = autocorrelation(resampled, LPC_ORDER);
-    let a = lpc_from_autocorrelation(&r, LPC_ORDER);
     let mut lsp = [0.0; LPC_ORDER];
-    lsp.copy_from_slice(&lsp_from_lpc(&a));
+    lsp.copy_from_slice(&lsp_from_lpc(&lpc_of(resampled)));
     lsp
 }
 
