@@ -62,7 +62,7 @@ mod x86 {
         "avx512f",
         __m512,
         _mm512_set1_ps,
-        fma512ps,
+        _mm512_fmadd_ps,
         16
     );
     peak!(
@@ -70,7 +70,7 @@ mod x86 {
         "avx512f",
         __m512d,
         _mm512_set1_pd,
-        fma512pd,
+        _mm512_fmadd_pd,
         8
     );
     peak!(
@@ -78,7 +78,7 @@ mod x86 {
         "avx2,fma",
         __m256,
         _mm256_set1_ps,
-        fma256ps,
+        _mm256_fmadd_ps,
         8
     );
     peak!(
@@ -86,26 +86,9 @@ mod x86 {
         "avx2,fma",
         __m256d,
         _mm256_set1_pd,
-        fma256pd,
+        _mm256_fmadd_pd,
         4
     );
-
-    #[inline(always)]
-    unsafe fn fma512ps(r: __m512, a: __m512, b: __m512) -> __m512 {
-        _mm512_fmadd_ps(r, a, b)
-    }
-    #[inline(always)]
-    unsafe fn fma512pd(r: __m512d, a: __m512d, b: __m512d) -> __m512d {
-        _mm512_fmadd_pd(r, a, b)
-    }
-    #[inline(always)]
-    unsafe fn fma256ps(r: __m256, a: __m256, b: __m256) -> __m256 {
-        _mm256_fmadd_ps(r, a, b)
-    }
-    #[inline(always)]
-    unsafe fn fma256pd(r: __m256d, a: __m256d, b: __m256d) -> __m256d {
-        _mm256_fmadd_pd(r, a, b)
-    }
 
     /// The spectral resampler's shape, done as well as it can be: four frames'
     /// `out[i] += re·c[k][i] + a·s[k][i]` over two tables of `rows × n` floats
