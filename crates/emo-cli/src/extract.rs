@@ -154,7 +154,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         }
     }
     table
-        .write(&a.output, a.format)
+        .write_with_threads(&a.output, a.format, a.jobs)
         .with_context(|| format!("cannot write {}", a.output.display()))?;
     eprintln!(
         "{} of {} files -> {} ({} features, {}, loudness {})",
@@ -204,7 +204,7 @@ fn run_segmented(
         }
     }
     table
-        .write(&a.output, a.format)
+        .write_with_threads(&a.output, a.format, a.jobs)
         .with_context(|| format!("cannot write {}", a.output.display()))?;
     eprintln!(
         "{} segments of {} of {} files -> {} ({} features, {}, loudness {})",
@@ -253,7 +253,7 @@ fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Re
     }
     // what was decided is written, even if the stream then failed
     table
-        .write(&a.output, a.format)
+        .write_with_threads(&a.output, a.format, a.jobs)
         .with_context(|| format!("cannot write {}", a.output.display()))?;
     eprintln!(
         "{} row(s) from stdin -> {} ({} features, {}, loudness {})",
