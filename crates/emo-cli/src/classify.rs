@@ -312,17 +312,11 @@ pub fn run(a: Args) -> Result<ExitCode> {
         max_seconds: Some(a.max_duration),
         ..Default::default()
     };
-    if a.inputs.iter().any(|p| p.as_os_str() == "-") {
-        if a.inputs.len() > 1 {
-            anyhow::bail!("- (audio from stdin) must be the only input");
-        }
+    if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
         if a.plot.is_some() {
             anyhow::bail!("--plot draws a file's timeline; it does not take a stream on stdin");
         }
         return run_stream(&a, &model, &settings);
-    }
-    if a.raw.is_some() {
-        anyhow::bail!("--raw describes audio on stdin: give - as the input");
     }
     let (items, missing) = collect(&a)?;
     if a.plot.is_some() && items.len() + missing.len() != 1 {

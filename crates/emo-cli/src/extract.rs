@@ -87,14 +87,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
         mode: a.input_mode,
         ..Default::default()
     };
-    if a.inputs.iter().any(|p| p.as_os_str() == "-") {
-        if a.inputs.len() > 1 {
-            anyhow::bail!("- (audio from stdin) must be the only input");
-        }
+    if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
         return run_stdin(&a, &settings, &read);
-    }
-    if a.raw.is_some() {
-        anyhow::bail!("--raw describes audio on stdin: give - as the input");
     }
     let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
     crate::progress::notes(&found.notes);
@@ -133,11 +127,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
     };
     bar.finish_and_clear();
 
-    let mut table = FeatureTable {
-        columns: feature_names(settings.feature_set),
-        rows: Vec::with_capacity(files.len()),
-        times: Vec::new(),
-    };
+    let mut table = empty_table(&settings);
     let names = row_names(&files);
     for (name, r) in names.into_iter().zip(results) {
         match r {
@@ -153,18 +143,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
             Err(e) => failures.push(e),
         }
     }
-    table
-        .write_with_threads(&a.output, a.format, a.jobs)
-        .with_context(|| format!("cannot write {}", a.output.display()))?;
-    eprintln!(
-        "{} of {} files -> {} ({} features, {}, loudness {})",
+    let what = format!(
+        "{} of {} files",
         table.rows.len(),
-        files.len() + missing.len(),
-        a.output.display(),
-        table.columns.len(),
-        settings.feature_set,
-        settings.quirks.loudness
+        files.len() + missing.len()
     );
+    write_table(&a, &settings, &table, &what)?;
     finish(failures)
 }
 
@@ -185,11 +169,7 @@ fn run_segmented(
         bar.inc(1)
     });
     bar.finish_and_clear();
-    let mut table = FeatureTable {
-        columns: feature_names(settings.feature_set),
-        rows: Vec::new(),
-        times: Vec::new(),
-    };
+    let mut table = empty_table(settings);
     let (total, mut done) = (files.len() + failures.len(), 0);
     for (name, r) in row_names(files).into_iter().zip(results) {
         match r {
@@ -203,19 +183,8 @@ fn run_segmented(
             Err(e) => failures.push(e.to_string()),
         }
     }
-    table
-        .write_with_threads(&a.output, a.format, a.jobs)
-        .with_context(|| format!("cannot write {}", a.output.display()))?;
-    eprintln!(
-        "{} segments of {} of {} files -> {} ({} features, {}, loudness {})",
-        table.rows.len(),
-        done,
-        total,
-        a.output.display(),
-        table.columns.len(),
-        settings.feature_set,
-        settings.quirks.loudness
-    );
+    let what = format!("{} segments of {done} of {total} files", table.rows.len());
+    write_table(a, settings, &table, &what)?;
     finish(failures)
 }
 
@@ -232,11 +201,7 @@ fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Re
     let name = std::path::Path::new("<stdin>");
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let mut table = FeatureTable {
-        columns: feature_names(settings.feature_set),
-        rows: Vec::new(),
-        times: Vec::new(),
-    };
+    let mut table = empty_table(settings);
     let r = emo_segment::segment_source(
         name,
         &mut |sink| emo_audio::read_stream(&mut input, name, a.raw, &read, sink),
@@ -252,18 +217,36 @@ fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Re
         table.times.clear();
     }
     // what was decided is written, even if the stream then failed
+    write_table(
+        a,
+        settings,
+        &table,
+        &format!("{} row(s) from stdin", table.rows.len()),
+    )?;
+    finish(r.err().map(|e| e.to_string()).into_iter().collect())
+}
+
+/// A table with the feature set's columns and no rows yet.
+fn empty_table(settings: &Settings) -> FeatureTable {
+    FeatureTable {
+        columns: feature_names(settings.feature_set),
+        ..Default::default()
+    }
+}
+
+/// Writes the table to `--output` and says so: `{what} -> OUTPUT (N features, ...)`.
+fn write_table(a: &Args, settings: &Settings, table: &FeatureTable, what: &str) -> Result<()> {
     table
         .write_with_threads(&a.output, a.format, a.jobs)
         .with_context(|| format!("cannot write {}", a.output.display()))?;
     eprintln!(
-        "{} row(s) from stdin -> {} ({} features, {}, loudness {})",
-        table.rows.len(),
+        "{what} -> {} ({} features, {}, loudness {})",
         a.output.display(),
         table.columns.len(),
         settings.feature_set,
         settings.quirks.loudness
     );
-    finish(r.err().map(|e| e.to_string()).into_iter().collect())
+    Ok(())
 }
 
 fn finish(failures: Vec<String>) -> Result<ExitCode> {

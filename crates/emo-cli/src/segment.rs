@@ -55,3 +55,18 @@ impl VadArgs {
         Ok(o)
     }
 }
+
+/// Whether the input is `-`, a stream on stdin: it must then be the only
+/// input, and `--raw` (which describes such a stream) is refused without it.
+pub fn reads_stdin(inputs: &[std::path::PathBuf], raw_given: bool) -> anyhow::Result<bool> {
+    if inputs.iter().any(|p| p.as_os_str() == "-") {
+        if inputs.len() > 1 {
+            anyhow::bail!("- (audio from stdin) must be the only input");
+        }
+        return Ok(true);
+    }
+    if raw_given {
+        anyhow::bail!("--raw describes audio on stdin: give - as the input");
+    }
+    Ok(false)
+}

@@ -108,12 +108,8 @@ impl FeatureTable {
         if threads == 1 || n < 64 {
             return self.to_string(format);
         }
-        let pool = match rayon::ThreadPoolBuilder::new().num_threads(threads).build() {
-            Ok(p) => p,
-            Err(_) => return self.to_string(format),
-        };
         let block = 32;
-        let parts: Vec<String> = pool.install(|| {
+        let parts: Vec<String> = crate::batch::in_pool(threads, || {
             (0..n.div_ceil(block))
                 .into_par_iter()
                 .map(|b| {

@@ -126,7 +126,7 @@ impl SpectralAnalyzer {
                 self.window[0] * x * x / self.window_sum
             }
         };
-        (intensity / REFERENCE_INTENSITY).powf(LOUDNESS_EXPONENT) as f32
+        loudness_of_intensity(intensity)
     }
 
     /// [`SpectralAnalyzer::loudness`] of four frames, bit-identical: the four
@@ -144,7 +144,7 @@ impl SpectralAnalyzer {
                 s[l] += w * x * x;
             }
         }
-        s.map(|s| (s / self.window_sum / REFERENCE_INTENSITY).powf(LOUDNESS_EXPONENT) as f32)
+        s.map(|s| loudness_of_intensity(s / self.window_sum))
     }
 
     /// All descriptors of one frame.
@@ -205,6 +205,11 @@ impl SpectralAnalyzer {
         }
         out
     }
+}
+
+/// Zwicker's power law: `(I / I₀)^0.3`.
+fn loudness_of_intensity(intensity: f64) -> f32 {
+    (intensity / REFERENCE_INTENSITY).powf(LOUDNESS_EXPONENT) as f32
 }
 
 /// `|X[k]|²` of the magnitudes rounded to `f32` (as openSMILE's power
