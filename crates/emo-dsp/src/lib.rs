@@ -7,6 +7,7 @@
 // Index loops mirror the formulas they implement (x[n−i], x[n+i]).
 #![allow(clippy::needless_range_loop)]
 
+pub mod auditory;
 pub mod delta;
 pub mod framing;
 pub mod lpc;
@@ -17,6 +18,7 @@ pub mod parabola;
 pub mod resample;
 pub mod shs;
 pub mod smoothing;
+pub mod spectral_shape;
 pub mod spectrum;
 pub mod spline;
 pub mod window;

@@ -5,12 +5,19 @@ pub fn hz_to_mel(f: f64) -> f64 {
     1127.0 * (1.0 + f / 700.0).ln()
 }
 
+/// Inverse of [`hz_to_mel`]: `f = 700·(e^{m/1127} − 1)`.
+pub fn mel_to_hz(m: f64) -> f64 {
+    700.0 * ((m / 1127.0).exp() - 1.0)
+}
+
 /// A bank of triangular filters with peak 1 and no area normalisation, spread
 /// evenly on the mel scale between `lo_hz` and `hi_hz`. Only the bins strictly
 /// between `round(lo/Δf)` and `round(hi/Δf)` contribute.
 #[derive(Debug, Clone)]
 pub struct MelFilterbank {
     n_bands: usize,
+    /// Centre frequency of each band in Hz.
+    centres_hz: Vec<f64>,
     /// Per band: first bin and the weights of its contiguous bins.
     bands: Vec<(usize, Vec<f64>)>,
 }
@@ -58,7 +65,17 @@ impl MelFilterbank {
             }
             ws.push(w);
         }
-        MelFilterbank { n_bands, bands }
+        let centres_hz = centres[1..=n_bands].iter().map(|&m| mel_to_hz(m)).collect();
+        MelFilterbank {
+            n_bands,
+            centres_hz,
+            bands,
+        }
+    }
+
+    /// Centre frequency of each band in Hz (where its triangle peaks).
+    pub fn centres_hz(&self) -> &[f64] {
+        &self.centres_hz
     }
 
     /// Number of bands.
@@ -114,6 +131,16 @@ mod tests {
     #[test]
     fn mel_of_700_hz() {
         assert!((hz_to_mel(700.0) - 1127.0 * 2f64.ln()).abs() < 1e-9);
+        assert!((mel_to_hz(hz_to_mel(1234.5)) - 1234.5).abs() < 1e-9);
+    }
+
+    #[test]
+    fn centres_are_evenly_spaced_in_mel() {
+        let fb = MelFilterbank::new(4, 0.0, 4000.0, 31.25, 257);
+        let step = hz_to_mel(4000.0) / 5.0;
+        for (k, &c) in fb.centres_hz().iter().enumerate() {
+            assert!((hz_to_mel(c) - (k + 1) as f64 * step).abs() < 1e-9);
+        }
     }
 
     #[test]

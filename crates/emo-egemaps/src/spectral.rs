@@ -1,0 +1,153 @@
+//! The 20 ms branch of eGeMAPS: loudness, alpha ratio, Hammarberg index, the
+//! two spectral slopes, spectral flux and MFCC 1-4 of Hamming-windowed frames
+//! (Eyben et al. 2016, §3.1 and §3.2).
+
+use emo_dsp::auditory::{auditory_loudness, equal_loudness_weight};
+use emo_dsp::mel::MelFilterbank;
+use emo_dsp::mfcc::Cepstrum;
+use emo_dsp::spectral_shape::{
+    alpha_ratio_db, bin_range, hammarberg_index_db, log_power_db, spectral_flux, BandSlope,
+};
+use emo_dsp::spectrum::{magnitudes, Spectrum};
+use emo_dsp::window::{apply_window, hamming};
+use emo_dsp::FrameGeometry;
+use std::ops::Range;
+
+/// Nominal frame length of the branch; the bin spacing follows from it.
+pub(crate) const FRAME_SEC: f64 = 0.020;
+/// Mel bands of the loudness and MFCC filterbank, and its range.
+const N_MEL: usize = 26;
+const MEL_LO_HZ: f64 = 20.0;
+const MEL_HI_HZ: f64 = 8000.0;
+/// Floor of the band energies before equal-loudness weighting.
+const AUDITORY_FLOOR: f32 = 9.3e-10;
+/// Power law of hearing (PLP's cube-root compression, as 0.33).
+const COMPRESSION: f64 = 0.33;
+/// MFCC band energies are scaled to 16-bit sample units and floored at 1
+/// (the HTK convention) before the log.
+const HTK_SCALE: f64 = 32767.0 * 32767.0;
+/// Upper edge of the range spectral flux looks at.
+const FLUX_HI_HZ: f64 = 5000.0;
+
+/// Descriptors of one 20 ms frame, before smoothing.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct SpectralFrame {
+    pub loudness: f32,
+    pub alpha_ratio: f32,
+    pub hammarberg: f32,
+    pub slope_0_500: f32,
+    pub slope_500_1500: f32,
+    pub flux: f32,
+    pub mfcc: [f32; 4],
+}
+
+/// Everything fixed for one sample rate, and the previous frame's magnitudes
+/// (for the flux).
+#[derive(Clone)]
+pub struct SpectralBranch {
+    geometry: FrameGeometry,
+    window: Vec<f64>,
+    spectrum: Spectrum,
+    freqs: Vec<f64>,
+    mel: MelFilterbank,
+    weights: Vec<f32>,
+    cepstrum: Cepstrum,
+    slopes: [BandSlope; 2],
+    flux_bins: Range<usize>,
+    prev: Option<Vec<f32>>,
+    // scratch
+    windowed: Vec<f32>,
+    mags: Vec<f32>,
+    power32: Vec<f32>,
+    power: Vec<f64>,
+    log_power: Vec<f32>,
+    bands: Vec<f64>,
+}
+
+impl SpectralBranch {
+    pub fn new(geometry: FrameGeometry) -> Self {
+        let n = geometry.size;
+        let k = geometry.fft_len;
+        let padded_sec = FRAME_SEC * k as f64 / n as f64;
+        let bins = k / 2 + 1;
+        let freqs: Vec<f64> = (0..bins).map(|i| i as f64 / padded_sec).collect();
+        // the filterbank works on the bin spacing rounded to single precision
+        let mel = MelFilterbank::new(
+            N_MEL,
+            MEL_LO_HZ,
+            MEL_HI_HZ,
+            f64::from((1.0 / padded_sec) as f32),
+            bins,
+        );
+        let weights = mel
+            .centres_hz()
+            .iter()
+            .map(|&f| equal_loudness_weight(f) as f32)
+            .collect();
+        SpectralBranch {
+            geometry,
+            window: hamming(n),
+            spectrum: Spectrum::new(k, n, true),
+            slopes: [
+                BandSlope::new(0.0, 500.0, &freqs),
+                BandSlope::new(500.0, 1500.0, &freqs),
+            ],
+            flux_bins: bin_range(0.0, FLUX_HI_HZ, &freqs),
+            freqs,
+            mel,
+            weights,
+            cepstrum: Cepstrum::new(N_MEL, 1, 4, 22.0, 1.0),
+            prev: None,
+            windowed: vec![0.0; n],
+            mags: Vec::with_capacity(bins),
+            power32: Vec::with_capacity(bins),
+            power: Vec::with_capacity(bins),
+            log_power: Vec::with_capacity(bins),
+            bands: vec![0.0; N_MEL],
+        }
+    }
+
+    pub fn geometry(&self) -> FrameGeometry {
+        self.geometry
+    }
+
+    /// Analyses the next frame (frames must come in order: the flux compares
+    /// each with the one before; the first frame's flux is 0).
+    pub fn analyse(&mut self, frame: &[f32]) -> SpectralFrame {
+        apply_window(frame, &self.window, &mut self.windowed);
+        let bins = self.spectrum.transform(&self.windowed);
+        magnitudes(bins, &mut self.mags);
+        self.power32.clear();
+        self.power32.extend(self.mags.iter().map(|&m| m * m));
+        self.power.clear();
+        self.power
+            .extend(self.mags.iter().map(|&m| f64::from(m) * f64::from(m)));
+        log_power_db(&self.power32, &mut self.log_power);
+
+        self.mel.apply(&self.power, &mut self.bands);
+        let loudness = auditory_loudness(&self.bands, &self.weights, AUDITORY_FLOOR, COMPRESSION);
+        for b in self.bands.iter_mut() {
+            *b = f64::from((*b * HTK_SCALE) as f32);
+        }
+        let mut mfcc = [0.0f32; 4];
+        self.cepstrum.apply(&self.bands, &mut mfcc);
+
+        let flux = match &self.prev {
+            Some(prev) => spectral_flux(&self.mags, prev, self.flux_bins.clone()),
+            None => 0.0,
+        };
+        match &mut self.prev {
+            Some(prev) => prev.copy_from_slice(&self.mags),
+            None => self.prev = Some(self.mags.clone()),
+        }
+        SpectralFrame {
+            loudness,
+            alpha_ratio: alpha_ratio_db(&self.power32, &self.freqs),
+            hammarberg: hammarberg_index_db(&self.power32, &self.freqs),
+            slope_0_500: self.slopes[0].apply(&self.log_power, &self.freqs),
+            slope_500_1500: self.slopes[1].apply(&self.log_power, &self.freqs),
+            flux,
+            mfcc,
+        }
+    }
+}
