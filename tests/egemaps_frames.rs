@@ -1,4 +1,4 @@
-//! Frame-level agreement of the native eGeMAPS v02 contours with openSMILE's
+//! Frame-level agreement of the native eGeMAPS v02 LLDs with openSMILE's
 //! (../shared/reference/egemaps/lld, 24 EmoDB and RAVDESS clips).
 
 use emo_features::compare::FrameTable;
@@ -14,16 +14,21 @@ fn clips() -> Vec<PathBuf> {
         .collect()
 }
 
+/// Contours that follow the LPC formants: an ill-conditioned order-11 fit of a
+/// few frames lands on other roots in single precision (docs/egemaps.md).
+fn follows_formants(name: &str) -> bool {
+    name.starts_with('F') && !name.starts_with("F0") || name.contains("H1-A3")
+}
+
 #[test]
-fn spectral_contours_match_opensmile_frame_by_frame() {
+fn all_25_contours_match_opensmile_frame_by_frame() {
     let clips = clips();
     assert_eq!(clips.len(), 24);
-    let names: Vec<String> = emo_egemaps::SPECTRAL_NAMES
-        .iter()
-        .map(|n| format!("{n}_sma3"))
-        .collect();
-    // worst error per contour, relative to the contour's largest magnitude
-    let mut worst = vec![0.0f64; names.len()];
+    let n = emo_egemaps::LLD_NAMES.len();
+    // per contour: worst error relative to the clip's largest magnitude, and
+    // rows within 0.1 % of it
+    let mut worst = vec![0.0f64; n];
+    let mut close = vec![0usize; n];
     let mut rows = 0;
     for clip in &clips {
         let stem = clip.file_stem().unwrap().to_string_lossy().to_string();
@@ -31,10 +36,10 @@ fn spectral_contours_match_opensmile_frame_by_frame() {
             FrameTable::read_csv(&shared().join(format!("reference/egemaps/lld/{stem}.csv")))
                 .unwrap();
         let audio = emo_audio::read_audio(clip).unwrap();
-        let ours = emo_egemaps::spectral_contours(&audio.samples, audio.sample_rate).unwrap();
-        assert_eq!(ours[0].len(), reference.rows.len(), "{stem}: row count");
+        let ours = emo_egemaps::extract(&audio.samples, audio.sample_rate).unwrap();
+        assert_eq!(ours.rows(), reference.rows.len(), "{stem}: row count");
         rows += reference.rows.len();
-        for (c, name) in names.iter().enumerate() {
+        for (c, name) in emo_egemaps::LLD_NAMES.iter().enumerate() {
             let j = reference.columns.iter().position(|n| n == name).unwrap();
             let want: Vec<f64> = reference
                 .rows
@@ -42,15 +47,26 @@ fn spectral_contours_match_opensmile_frame_by_frame() {
                 .map(|r| f64::from(r[j].unwrap()))
                 .collect();
             let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
-            for (o, w) in ours[c].iter().zip(&want) {
-                worst[c] = worst[c].max((f64::from(*o) - w).abs() / scale);
+            for (o, w) in ours.columns[c].iter().zip(&want) {
+                let e = (f64::from(*o) - w).abs() / scale;
+                worst[c] = worst[c].max(e);
+                close[c] += usize::from(e <= 1e-3);
             }
         }
     }
-    assert!(rows > 4000);
-    for (name, w) in names.iter().zip(&worst) {
-        eprintln!("{name:24} worst relative error {w:.2e}");
-        // single-precision agreement: openSMILE computes these in f32
-        assert!(*w < 1e-4, "{name}: worst relative error {w}");
+    assert!(rows > 6000);
+    for (c, name) in emo_egemaps::LLD_NAMES.iter().enumerate() {
+        let share = close[c] as f64 / rows as f64;
+        eprintln!(
+            "{name:30} worst {:.2e} of range, rows within 0.1 %: {:.2} %",
+            worst[c],
+            100.0 * share
+        );
+        if follows_formants(name) {
+            assert!(share >= 0.93, "{name}: {share}");
+        } else {
+            // single-precision agreement: openSMILE computes these in f32
+            assert!(worst[c] < 1e-4, "{name}: worst relative error {}", worst[c]);
+        }
     }
 }

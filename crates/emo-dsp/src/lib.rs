@@ -9,13 +9,19 @@
 
 pub mod auditory;
 pub mod delta;
+pub mod formants;
 pub mod framing;
+pub mod harmonics;
+pub mod jitter;
 pub mod lpc;
 pub mod lsp;
 pub mod mel;
 pub mod mfcc;
 pub mod parabola;
+pub mod pitch;
+pub mod pitch_viterbi;
 pub mod resample;
+pub mod roots;
 pub mod shs;
 pub mod smoothing;
 pub mod spectral_shape;

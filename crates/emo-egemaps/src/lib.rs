@@ -3,6 +3,8 @@
 //! Affective Computing", IEEE Trans. Affective Computing 7(2)), frame for
 //! frame as openSMILE 3.x computes them. docs/egemaps.md walks through the chain.
 
+pub mod quirks;
+pub mod source;
 pub mod spectral;
 
 pub use spectral::{SpectralBranch, SpectralFrame};
@@ -10,20 +12,56 @@ pub use spectral::{SpectralBranch, SpectralFrame};
 use emo_dsp::smoothing::moving_average3;
 use emo_dsp::FrameGeometry;
 
-/// Names of the spectral (energy-related) contours in openSMILE's order, without
-/// the `_sma3` suffix.
-pub const SPECTRAL_NAMES: [&str; 10] = [
-    "Loudness",
-    "alphaRatio",
-    "hammarbergIndex",
-    "slope0-500",
-    "slope500-1500",
-    "spectralFlux",
-    "mfcc1",
-    "mfcc2",
-    "mfcc3",
-    "mfcc4",
+/// The 25 eGeMAPS v02 LLD names in openSMILE's order: ten spectral contours
+/// smoothed over all frames (`_sma3`) and fifteen source contours smoothed over
+/// voiced frames only (`_sma3nz`).
+pub const LLD_NAMES: [&str; 25] = [
+    "Loudness_sma3",
+    "alphaRatio_sma3",
+    "hammarbergIndex_sma3",
+    "slope0-500_sma3",
+    "slope500-1500_sma3",
+    "spectralFlux_sma3",
+    "mfcc1_sma3",
+    "mfcc2_sma3",
+    "mfcc3_sma3",
+    "mfcc4_sma3",
+    "F0semitoneFrom27.5Hz_sma3nz",
+    "jitterLocal_sma3nz",
+    "shimmerLocaldB_sma3nz",
+    "HNRdBACF_sma3nz",
+    "logRelF0-H1-H2_sma3nz",
+    "logRelF0-H1-A3_sma3nz",
+    "F1frequency_sma3nz",
+    "F1bandwidth_sma3nz",
+    "F1amplitudeLogRelF0_sma3nz",
+    "F2frequency_sma3nz",
+    "F2bandwidth_sma3nz",
+    "F2amplitudeLogRelF0_sma3nz",
+    "F3frequency_sma3nz",
+    "F3bandwidth_sma3nz",
+    "F3amplitudeLogRelF0_sma3nz",
 ];
+/// Of [`LLD_NAMES`], the spectral ones (smoothed over every frame).
+pub const N_SPECTRAL: usize = 10;
+
+/// The LLD contours of one recording.
+#[derive(Debug, Clone)]
+pub struct Llds {
+    /// 25 columns in [`LLD_NAMES`] order, each `rows` long.
+    pub columns: Vec<Vec<f32>>,
+    /// F0 in Hz of each 60 ms frame before smoothing (0: unvoiced), for the
+    /// voiced/unvoiced segment statistics.
+    pub f0_hz: Vec<f32>,
+    /// Frame step in seconds.
+    pub step_sec: f64,
+}
+
+impl Llds {
+    pub fn rows(&self) -> usize {
+        self.columns.first().map_or(0, Vec::len)
+    }
+}
 
 /// Why extraction failed.
 #[derive(Debug, thiserror::Error)]
@@ -54,13 +92,14 @@ pub fn row_count(len: usize, g60: FrameGeometry) -> usize {
     }
 }
 
-/// The ten spectral contours (`*_sma3`, see [`SPECTRAL_NAMES`]) of mono
-/// samples, one value per LLD row.
-pub fn spectral_contours(samples: &[f32], sample_rate: u32) -> Result<Vec<Vec<f32>>, EgemapsError> {
+/// Runs the whole eGeMAPS LLD chain on mono samples held in memory.
+pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> {
     let (g20, g60) = geometries(sample_rate)?;
     let rows = row_count(samples.len(), g60);
+    let mut raw: Vec<Vec<f32>> = vec![Vec::new(); LLD_NAMES.len()];
+
     let mut branch = SpectralBranch::new(g20);
-    let mut raw: [Vec<f32>; 10] = Default::default();
+    let mut formants = Vec::new();
     for k in 0..g20.count(samples.len()) {
         let f = branch.analyse(g20.frame(samples, 0, k));
         let values = [
@@ -78,6 +117,59 @@ pub fn spectral_contours(samples: &[f32], sample_rate: u32) -> Result<Vec<Vec<f3
         for (c, v) in raw.iter_mut().zip(values) {
             c.push(v);
         }
+        formants.push(f.formants);
     }
-    Ok(raw.iter().map(|c| moving_average3(c, rows)).collect())
+
+    let mut pitch = source::pitch_analyzer(g60);
+    let mut tracker = source::F0Tracker::default();
+    let mut tracked = Vec::new();
+    let mut mags = Vec::new();
+    for k in 0..g60.count(samples.len()) {
+        let c = pitch.analyse(g60.frame(samples, 0, k));
+        let (windowed, mag) = pitch.last_frame();
+        tracker.push(c, source::rms(windowed), &mut tracked);
+        mags.push(mag.to_vec());
+    }
+    let decided_before_flush = tracked.len();
+    tracker.finish(&mut tracked);
+    let mut voice = source::VoiceAnalyzer::new(g60, sample_rate);
+    let no_formants = emo_dsp::formants::Formants::default();
+    for (k, t) in tracked.iter().enumerate() {
+        let fm = formants.get(k).unwrap_or(&no_formants);
+        let v = voice.analyse(t.f0, &mags[k], fm, samples);
+        let values = [
+            emo_dsp::pitch_viterbi::semitones_from_27_5_hz(t.f0),
+            v.jitter_local,
+            v.shimmer_db,
+            v.hnr_db,
+            v.h1_h2,
+            v.h1_a3,
+        ];
+        for (c, val) in raw[N_SPECTRAL..].iter_mut().zip(values) {
+            c.push(val);
+        }
+        for i in 0..3 {
+            let col = N_SPECTRAL + 6 + 3 * i;
+            raw[col].push(fm.frequency.get(i).copied().unwrap_or(0.0) as f32);
+            raw[col + 1].push(fm.bandwidth.get(i).copied().unwrap_or(0.0) as f32);
+            raw[col + 2].push(v.formant_levels[i]);
+        }
+    }
+    let split = decided_before_flush.checked_sub(1);
+    let columns = raw
+        .iter()
+        .enumerate()
+        .map(|(i, c)| {
+            if i < N_SPECTRAL {
+                moving_average3(c, rows)
+            } else {
+                quirks::smooth_voice_contour(c, rows, split)
+            }
+        })
+        .collect();
+    Ok(Llds {
+        columns,
+        f0_hz: tracked.iter().map(|t| t.f0).collect(),
+        step_sec: g60.step as f64 / f64::from(sample_rate),
+    })
 }

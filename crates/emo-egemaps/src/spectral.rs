@@ -3,8 +3,11 @@
 //! (Eyben et al. 2016, §3.1 and §3.2).
 
 use emo_dsp::auditory::{auditory_loudness, equal_loudness_weight};
+use emo_dsp::formants::{formants_from_lpc, Formants};
+use emo_dsp::lpc::{autocorrelation, lpc_from_autocorrelation};
 use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
+use emo_dsp::resample::SpectralResampler;
 use emo_dsp::spectral_shape::{
     alpha_ratio_db, bin_range, hammarberg_index_db, log_power_db, spectral_flux, BandSlope,
 };
@@ -28,9 +31,17 @@ const COMPRESSION: f64 = 0.33;
 const HTK_SCALE: f64 = 32767.0 * 32767.0;
 /// Upper edge of the range spectral flux looks at.
 const FLUX_HI_HZ: f64 = 5000.0;
+/// Rate at which the LPC analysis sees the frame, its order, and the formant
+/// search range.
+const LPC_RATE: f64 = 11000.0;
+const LPC_ORDER: usize = 11;
+const FORMANT_MIN_HZ: f64 = 50.0;
+const FORMANT_MAX_HZ: f64 = 5450.0;
+/// Formants the search keeps (eGeMAPS reports the first three).
+pub const N_FORMANTS: usize = 5;
 
 /// Descriptors of one 20 ms frame, before smoothing.
-#[derive(Debug, Clone, Copy, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub struct SpectralFrame {
     pub loudness: f32,
     pub alpha_ratio: f32,
@@ -39,6 +50,8 @@ pub struct SpectralFrame {
     pub slope_500_1500: f32,
     pub flux: f32,
     pub mfcc: [f32; 4],
+    /// Formant frequencies and bandwidths (Hz) from LPC roots, lowest first.
+    pub formants: Formants,
 }
 
 /// Everything fixed for one sample rate, and the previous frame's magnitudes
@@ -55,7 +68,9 @@ pub struct SpectralBranch {
     slopes: [BandSlope; 2],
     flux_bins: Range<usize>,
     prev: Option<Vec<f32>>,
+    resampler: SpectralResampler,
     // scratch
+    resampled: Vec<f32>,
     windowed: Vec<f32>,
     mags: Vec<f32>,
     power32: Vec<f32>,
@@ -79,6 +94,10 @@ impl SpectralBranch {
             f64::from((1.0 / padded_sec) as f32),
             bins,
         );
+        // LPC analysis rate: whole output samples spanning the nominal frame
+        let fs = n as f64 / FRAME_SEC;
+        let n_out = (k as f64 * (LPC_RATE / fs) * (FRAME_SEC / padded_sec)).round();
+        let period = k as f64 * n_out / (k as f64 * (FRAME_SEC / padded_sec));
         let weights = mel
             .centres_hz()
             .iter()
@@ -98,6 +117,8 @@ impl SpectralBranch {
             weights,
             cepstrum: Cepstrum::new(N_MEL, 1, 4, 22.0, 1.0),
             prev: None,
+            resampler: SpectralResampler::new(k, n_out as usize, period),
+            resampled: Vec::new(),
             windowed: vec![0.0; n],
             mags: Vec::with_capacity(bins),
             power32: Vec::with_capacity(bins),
@@ -117,6 +138,15 @@ impl SpectralBranch {
         apply_window(frame, &self.window, &mut self.windowed);
         let bins = self.spectrum.transform(&self.windowed);
         magnitudes(bins, &mut self.mags);
+        self.resampler.apply(bins, &mut self.resampled);
+        let lpc = lpc_from_autocorrelation(&autocorrelation(&self.resampled, LPC_ORDER), LPC_ORDER);
+        let formants = formants_from_lpc(
+            &lpc,
+            1.0 / LPC_RATE,
+            FORMANT_MIN_HZ,
+            FORMANT_MAX_HZ,
+            N_FORMANTS,
+        );
         self.power32.clear();
         self.power32.extend(self.mags.iter().map(|&m| m * m));
         self.power.clear();
@@ -148,6 +178,7 @@ impl SpectralBranch {
             slope_500_1500: self.slopes[1].apply(&self.log_power, &self.freqs),
             flux,
             mfcc,
+            formants,
         }
     }
 }

@@ -66,7 +66,7 @@ impl ActivityTracker {
             // the whole frame's loudness whatever the features use: openSMILE 3's
             // first-sample loudness says nothing about activity
             spectral: SpectralAnalyzer::new(g25, v.symmetric_padding, LoudnessMode::Documented),
-            pitch: PitchAnalyzer::new(g60, &v),
+            pitch: crate::pitch::pitch_analyzer(g60, &v),
             smoother: PitchSmoother::new(v.voicing_cutoff),
             buf: Vec::new(),
             buf_start: 0,

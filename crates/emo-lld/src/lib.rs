@@ -10,7 +10,7 @@
 #![allow(clippy::needless_range_loop)]
 
 pub mod activity;
-pub mod jitter;
+pub use emo_dsp::jitter;
 pub mod pitch;
 pub mod quirks;
 pub mod settings;
@@ -126,7 +126,7 @@ fn analyzers(
         .or_insert_with(|| {
             (
                 spectral::SpectralAnalyzer::new(g25, v.symmetric_padding, settings.quirks.loudness),
-                pitch::PitchAnalyzer::new(g60, v),
+                pitch::pitch_analyzer(g60, v),
             )
         })
         .clone()
@@ -200,6 +200,7 @@ impl Extractor {
             step: g60.step,
             search_range: v.jitter_search_range,
             broken_threshold: settings.quirks.broken_jitter_threshold,
+            delay_frames: 1,
         });
         Ok(Extractor {
             settings: *settings,

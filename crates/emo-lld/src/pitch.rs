@@ -2,53 +2,26 @@
 //! smoother that yields F0final, F0finEnv and voicingFinalUnclipped.
 
 use crate::settings::Variant;
-use emo_dsp::shs::{
-    LaneScaleWork, LogFrequencySpectrum, LogScaleOptions, PitchCandidates, ShsOptions, SplineWork,
-    SubharmonicSummation,
-};
-use emo_dsp::spectrum::MagnitudeSpectrum;
-use emo_dsp::window::{apply_window, gaussian};
+pub use emo_dsp::pitch::PitchAnalyzer;
+use emo_dsp::pitch::PitchOptions;
+use emo_dsp::shs::{LogScaleOptions, ShsOptions};
 use emo_dsp::FrameGeometry;
 
-const FRAME_SEC: f64 = 0.060;
-
-/// Pitch candidates of every 60 ms frame.
-#[derive(Clone)]
-pub struct PitchAnalyzer {
-    window: Vec<f64>,
-    spectrum: MagnitudeSpectrum,
-    scale: LogFrequencySpectrum,
-    shs: SubharmonicSummation,
-    windowed: Vec<f32>,
-    mag: Vec<f32>,
-    scaled: Vec<f32>,
-    ss: Vec<f32>,
-    lane_ss: [Vec<f32>; 4],
-    work: SplineWork,
-    lane_mags: [Vec<f32>; 4],
-    lane_scaled: [Vec<f32>; 4],
-    lane_work: LaneScaleWork,
-}
-
-impl PitchAnalyzer {
-    pub(crate) fn new(geometry: FrameGeometry, v: &Variant) -> Self {
-        let n = geometry.size;
-        let k = geometry.fft_len;
-        let n_mag = k / 2 + 1;
-        // Nominal frame length again (see the 25 ms branch), stored in f32.
-        let bin_hz = 1.0 / f64::from((FRAME_SEC * k as f64 / n as f64) as f32);
-        let scale = LogFrequencySpectrum::new(
-            n_mag,
-            bin_hz,
-            LogScaleOptions {
+/// The IS10 variant's pitch analyser on 60 ms frames.
+pub(crate) fn pitch_analyzer(geometry: FrameGeometry, v: &Variant) -> PitchAnalyzer {
+    PitchAnalyzer::new(
+        geometry,
+        PitchOptions {
+            frame_sec: 0.060,
+            window_sigma: 0.25,
+            symmetric_padding: v.symmetric_padding,
+            scale: LogScaleOptions {
                 min_hz: v.shs_min_hz,
                 enhance_peaks: v.shs_spectrum_shaping,
                 smooth: v.shs_spectrum_shaping,
                 auditory_weighting: v.shs_spectrum_shaping,
             },
-        );
-        let shs = SubharmonicSummation::new(
-            ShsOptions {
+            shs: ShsOptions {
                 harmonics: 15,
                 compression: 0.85,
                 candidates: v.shs_candidates,
@@ -56,49 +29,8 @@ impl PitchAnalyzer {
                 min_pitch: 52.0,
                 max_pitch: 620.0,
             },
-            n_mag,
-            &scale,
-        );
-        PitchAnalyzer {
-            window: gaussian(n, 0.25),
-            spectrum: MagnitudeSpectrum::new(k, n, v.symmetric_padding),
-            scale,
-            shs,
-            windowed: vec![0.0; n],
-            mag: Vec::new(),
-            scaled: Vec::new(),
-            ss: Vec::new(),
-            lane_ss: Default::default(),
-            work: SplineWork::default(),
-            lane_mags: Default::default(),
-            lane_scaled: Default::default(),
-            lane_work: LaneScaleWork::default(),
-        }
-    }
-
-    /// Candidates of one raw 60 ms frame.
-    pub fn analyse(&mut self, frame: &[f32]) -> PitchCandidates {
-        apply_window(frame, &self.window, &mut self.windowed);
-        self.spectrum.magnitude(&self.windowed, &mut self.mag);
-        self.scale
-            .apply(&self.mag, &mut self.work, &mut self.scaled);
-        self.shs.detect(&self.scaled, &mut self.ss)
-    }
-
-    /// Candidates of four frames; the spline runs on the four side by side
-    /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
-    pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {
-        for (l, f) in frames.iter().enumerate() {
-            apply_window(f, &self.window, &mut self.windowed);
-            self.spectrum
-                .magnitude(&self.windowed, &mut self.lane_mags[l]);
-        }
-        let [m0, m1, m2, m3] = &self.lane_mags;
-        self.scale
-            .apply_lanes([m0, m1, m2, m3], &mut self.lane_work, &mut self.lane_scaled);
-        let [s0, s1, s2, s3] = &self.lane_scaled;
-        self.shs.detect4([s0, s1, s2, s3], &mut self.lane_ss)
-    }
+        },
+    )
 }
 
 /// Output of the pitch smoother for one frame.
@@ -218,12 +150,13 @@ impl PitchSmoother {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use emo_dsp::shs::PitchCandidates;
 
     #[test]
     fn four_at_once_equals_one_by_one() {
         let g = FrameGeometry::new(0.060, 0.010, 16000);
         for set in [crate::FeatureSet::Is10, crate::FeatureSet::Is10Compat] {
-            let mut a = PitchAnalyzer::new(g, &Variant::of(set));
+            let mut a = pitch_analyzer(g, &Variant::of(set));
             let frames: Vec<Vec<f32>> = (0..4)
                 .map(|k| {
                     (0..960)

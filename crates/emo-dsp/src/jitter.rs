@@ -7,7 +7,7 @@
 //! period lengths, shimmer the peak-to-peak amplitudes of consecutive periods.
 //! Period state carries over from one voiced frame to the next.
 
-use emo_dsp::parabola::parabola_vertex;
+use crate::parabola::parabola_vertex;
 
 /// Periods needed in the analysed stretch.
 const MIN_PERIODS: i64 = 2;
@@ -34,8 +34,12 @@ pub struct JitterOptions {
     /// Relative period search range r.
     pub search_range: f64,
     /// openSMILE quirk: accept a period when its correlation exceeds the lowest
-    /// correlation seen so far in the frame (see `crate::quirks`).
+    /// correlation seen so far in the frame (IS10 keeps it; see docs/is10.md).
     pub broken_threshold: bool,
+    /// F0 frames that lag the waveform: F0 frame k is analysed from sample
+    /// `(k + delay)·step` (1 behind IS10's pitch smoother, 0 for eGeMAPS,
+    /// whose Viterbi output keeps each frame's own time).
+    pub delay_frames: usize,
 }
 
 /// Normalised cross-correlation (Pearson, double precision) of `x[s..s+τ)` with
@@ -43,7 +47,7 @@ pub struct JitterOptions {
 ///
 /// Each lag's sums run strictly in sample order, exactly as a one-lag-at-a-time
 /// loop would: acceptance of a period can hinge on the last bit of these values
-/// (see `crate::quirks`). Speed comes from running four consecutive lags side by
+/// (see docs/is10.md). Speed comes from running four consecutive lags side by
 /// side, one per vector lane, which keeps every lane's order intact.
 fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
     const L: usize = 4;
@@ -275,14 +279,14 @@ impl JitterTracker {
 
     /// First sample the next frame may read.
     pub fn needs_from(&self) -> usize {
-        let start_vidx = (self.k as i64 + 1) * self.o.step as i64;
+        let start_vidx = (self.k + self.o.delay_frames) as i64 * self.o.step as i64;
         self.last_idx.min(start_vidx).max(0) as usize
     }
 
     /// One past the last sample the next frame may read (it reads less where
     /// the signal ends first).
     pub fn needs_until(&self) -> usize {
-        (self.k + 1) * self.o.step + self.o.frame_len
+        (self.k + self.o.delay_frames) * self.o.step + self.o.frame_len
     }
 
     /// Analyses the next F0 frame. `signal` holds the samples from absolute
@@ -302,7 +306,7 @@ impl JitterTracker {
             (self.last_jl, self.last_jddp, self.last_sh);
         let cc = &mut self.cc;
         let mat64 = &mut self.mat64;
-        let start_vidx = (k as i64 + 1) * pp_len;
+        let start_vidx = (k + o.delay_frames) as i64 * pp_len;
         let to_read0 = pp_len + last_mis;
         let mut to_read = to_read0;
         let voiced = f > 0.0;
@@ -468,6 +472,7 @@ mod tests {
             step: 160,
             search_range: 0.2,
             broken_threshold: broken,
+            delay_frames: 1,
         }
     }
 

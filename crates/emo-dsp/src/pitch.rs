@@ -1,0 +1,99 @@
+//! Pitch candidates of one frame by subharmonic summation (Hermes 1988): a
+//! Gaussian window, the magnitude spectrum, its log-frequency resampling and
+//! the subharmonic sum, strung together for one frame geometry.
+
+use crate::shs::{
+    LaneScaleWork, LogFrequencySpectrum, LogScaleOptions, PitchCandidates, ShsOptions, SplineWork,
+    SubharmonicSummation,
+};
+use crate::spectrum::MagnitudeSpectrum;
+use crate::window::{apply_window, gaussian};
+use crate::FrameGeometry;
+
+/// Settings of a [`PitchAnalyzer`].
+#[derive(Debug, Clone, Copy)]
+pub struct PitchOptions {
+    /// Nominal frame length in seconds: the bin spacing is derived from it.
+    pub frame_sec: f64,
+    /// σ of the Gaussian window, relative to half the frame.
+    pub window_sigma: f64,
+    /// Frame in the middle of the zero-padded FFT buffer.
+    pub symmetric_padding: bool,
+    pub scale: LogScaleOptions,
+    pub shs: ShsOptions,
+}
+
+/// Pitch candidates of frames of one geometry.
+#[derive(Clone)]
+pub struct PitchAnalyzer {
+    window: Vec<f64>,
+    spectrum: MagnitudeSpectrum,
+    scale: LogFrequencySpectrum,
+    shs: SubharmonicSummation,
+    windowed: Vec<f32>,
+    mag: Vec<f32>,
+    scaled: Vec<f32>,
+    ss: Vec<f32>,
+    lane_ss: [Vec<f32>; 4],
+    work: SplineWork,
+    lane_mags: [Vec<f32>; 4],
+    lane_scaled: [Vec<f32>; 4],
+    lane_work: LaneScaleWork,
+}
+
+impl PitchAnalyzer {
+    pub fn new(geometry: FrameGeometry, opts: PitchOptions) -> Self {
+        let n = geometry.size;
+        let k = geometry.fft_len;
+        let n_mag = k / 2 + 1;
+        // The level keeps the nominal frame length, stored in f32.
+        let bin_hz = 1.0 / f64::from((opts.frame_sec * k as f64 / n as f64) as f32);
+        let scale = LogFrequencySpectrum::new(n_mag, bin_hz, opts.scale);
+        let shs = SubharmonicSummation::new(opts.shs, n_mag, &scale);
+        PitchAnalyzer {
+            window: gaussian(n, opts.window_sigma),
+            spectrum: MagnitudeSpectrum::new(k, n, opts.symmetric_padding),
+            scale,
+            shs,
+            windowed: vec![0.0; n],
+            mag: Vec::new(),
+            scaled: Vec::new(),
+            ss: Vec::new(),
+            lane_ss: Default::default(),
+            work: SplineWork::default(),
+            lane_mags: Default::default(),
+            lane_scaled: Default::default(),
+            lane_work: LaneScaleWork::default(),
+        }
+    }
+
+    /// Candidates of one raw frame.
+    pub fn analyse(&mut self, frame: &[f32]) -> PitchCandidates {
+        apply_window(frame, &self.window, &mut self.windowed);
+        self.spectrum.magnitude(&self.windowed, &mut self.mag);
+        self.scale
+            .apply(&self.mag, &mut self.work, &mut self.scaled);
+        self.shs.detect(&self.scaled, &mut self.ss)
+    }
+
+    /// The windowed samples and magnitude spectrum of the frame last given to
+    /// [`PitchAnalyzer::analyse`].
+    pub fn last_frame(&self) -> (&[f32], &[f32]) {
+        (&self.windowed, &self.mag)
+    }
+
+    /// Candidates of four frames; the spline runs on the four side by side
+    /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
+    pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {
+        for (l, f) in frames.iter().enumerate() {
+            apply_window(f, &self.window, &mut self.windowed);
+            self.spectrum
+                .magnitude(&self.windowed, &mut self.lane_mags[l]);
+        }
+        let [m0, m1, m2, m3] = &self.lane_mags;
+        self.scale
+            .apply_lanes([m0, m1, m2, m3], &mut self.lane_work, &mut self.lane_scaled);
+        let [s0, s1, s2, s3] = &self.lane_scaled;
+        self.shs.detect4([s0, s1, s2, s3], &mut self.lane_ss)
+    }
+}

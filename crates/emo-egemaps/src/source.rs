@@ -1,0 +1,194 @@
+//! The 60 ms branch of eGeMAPS: F0 by subharmonic summation tracked by a
+//! Viterbi search, gated by the frame energy, in semitones (Eyben et al. 2016,
+//! §3.1.1).
+
+use emo_dsp::formants::Formants;
+use emo_dsp::harmonics::{formant_harmonics, harmonic_peaks, AcfHnr, ABSENT_DB};
+use emo_dsp::jitter::{JitterOptions, JitterTracker};
+use emo_dsp::pitch::{PitchAnalyzer, PitchOptions};
+use emo_dsp::pitch_viterbi::{PitchViterbi, TrackedPitch, EGEMAPS_WEIGHTS};
+use emo_dsp::shs::{LogScaleOptions, PitchCandidates, ShsOptions};
+use emo_dsp::FrameGeometry;
+
+pub(crate) const FRAME_SEC: f64 = 0.060;
+/// Voicing above which a candidate counts as voiced.
+const VOICING_CUTOFF: f32 = 0.7;
+/// Frames the Viterbi search may leave undecided.
+const VITERBI_BUFFER: usize = 40;
+/// RMS of the windowed frame at or below which F0 is set to 0.
+const ENERGY_GATE: f32 = 0.001;
+
+/// The pitch analyser eGeMAPS uses on 60 ms frames.
+pub fn pitch_analyzer(geometry: FrameGeometry) -> PitchAnalyzer {
+    PitchAnalyzer::new(
+        geometry,
+        PitchOptions {
+            frame_sec: FRAME_SEC,
+            window_sigma: 0.4,
+            symmetric_padding: true,
+            scale: LogScaleOptions {
+                min_hz: 25.0,
+                enhance_peaks: true,
+                smooth: true,
+                auditory_weighting: true,
+            },
+            shs: ShsOptions {
+                harmonics: 15,
+                compression: 0.85,
+                candidates: 6,
+                greedy: true,
+                min_pitch: 55.0,
+                max_pitch: 1000.0,
+            },
+        },
+    )
+}
+
+/// Root mean square of a frame.
+pub fn rms(x: &[f32]) -> f32 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    let s: f64 = x.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+    (s / x.len() as f64).sqrt() as f32
+}
+
+/// The F0 track of 60 ms frames: candidates and energies go in frame by
+/// frame, tracked F0 (0 where unvoiced or the frame is too quiet) comes out in
+/// the same order, a few frames later.
+pub struct F0Tracker {
+    viterbi: PitchViterbi,
+    energies: std::collections::VecDeque<f32>,
+}
+
+impl Default for F0Tracker {
+    fn default() -> Self {
+        F0Tracker {
+            viterbi: PitchViterbi::new(6, VITERBI_BUFFER, VOICING_CUTOFF, EGEMAPS_WEIGHTS),
+            energies: Default::default(),
+        }
+    }
+}
+
+impl F0Tracker {
+    pub fn push(&mut self, c: PitchCandidates, energy: f32, out: &mut Vec<TrackedPitch>) {
+        self.viterbi.push(c);
+        self.energies.push_back(energy);
+        self.drain(out);
+    }
+
+    pub fn finish(&mut self, out: &mut Vec<TrackedPitch>) {
+        self.viterbi.flush();
+        self.drain(out);
+    }
+
+    fn drain(&mut self, out: &mut Vec<TrackedPitch>) {
+        while let Some(t) = self.viterbi.next_decided() {
+            let e = self.energies.pop_front().unwrap_or(0.0);
+            out.push(if e > ENERGY_GATE {
+                t
+            } else {
+                TrackedPitch {
+                    f0: 0.0,
+                    voicing: 0.0,
+                }
+            });
+        }
+    }
+}
+
+/// Local shimmer in dB, `20·log10(1 + s)` of the relative amplitude change `s`.
+pub fn shimmer_db(s: f32) -> f32 {
+    (20.0 * f64::from(s + 1.0).log10()) as f32
+}
+
+/// Harmonics examined per frame.
+const N_HARMONICS: usize = 100;
+/// Relative search range of the period search for jitter and shimmer.
+const JITTER_SEARCH_RANGE: f64 = 0.1;
+/// Limit of harmonic level differences (dB).
+const LEVEL_LIMIT: f32 = 201.0;
+
+/// The voice-quality descriptors of one 60 ms frame.
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
+pub struct VoiceFrame {
+    pub jitter_local: f32,
+    pub shimmer_db: f32,
+    pub hnr_db: f32,
+    /// Level of harmonic index 1 (the second harmonic) minus that of index 2,
+    /// dB: openSMILE reads "H1-H2" as harmonic indices 1 and 2 of a list whose
+    /// index 0 is the fundamental (see docs/egemaps.md).
+    pub h1_h2: f32,
+    /// Level of harmonic index 1 minus that of the strongest harmonic near F3.
+    pub h1_a3: f32,
+    /// F1-F3 amplitude: level of the strongest harmonic within ±20 % of each
+    /// formant relative to the fundamental, dB.
+    pub formant_levels: [f32; 3],
+}
+
+/// Jitter, shimmer, HNR and harmonic levels, frame by frame in order.
+pub struct VoiceAnalyzer {
+    jitter: JitterTracker,
+    hnr: Option<AcfHnr>,
+    freqs: Vec<f64>,
+}
+
+impl VoiceAnalyzer {
+    pub fn new(g60: FrameGeometry, sample_rate: u32) -> Self {
+        let k = g60.fft_len;
+        let padded_sec = FRAME_SEC * k as f64 / g60.size as f64;
+        VoiceAnalyzer {
+            jitter: JitterTracker::new(JitterOptions {
+                sample_rate,
+                frame_len: g60.size,
+                step: g60.step,
+                search_range: JITTER_SEARCH_RANGE,
+                broken_threshold: false,
+                delay_frames: 0,
+            }),
+            hnr: None,
+            freqs: (0..k / 2 + 1).map(|i| i as f64 / padded_sec).collect(),
+        }
+    }
+
+    /// The next frame: its tracked F0 (Hz, 0 unvoiced), its magnitude
+    /// spectrum, the formants of the 20 ms frame at the same time, and the
+    /// whole signal (for the period search).
+    pub fn analyse(
+        &mut self,
+        f0: f32,
+        mag: &[f32],
+        formants: &Formants,
+        signal: &[f32],
+    ) -> VoiceFrame {
+        let j = self.jitter.analyse(f0, signal, 0);
+        let nyquist = self.freqs.last().copied().unwrap_or(0.0);
+        let hnr = self.hnr.get_or_insert_with(|| AcfHnr::new(mag.len()));
+        let mut v = VoiceFrame {
+            jitter_local: j.jitter_local,
+            shimmer_db: shimmer_db(j.shimmer_local),
+            hnr_db: hnr.hnr_db(mag, f0, nyquist),
+            ..Default::default()
+        };
+        if f0 <= 0.0 {
+            v.formant_levels = [ABSENT_DB; 3];
+            return v;
+        }
+        let h = harmonic_peaks(f0, mag, &self.freqs, N_HARMONICS);
+        let ff: Vec<f32> = formants.frequency.iter().map(|&f| f as f32).collect();
+        let at = formant_harmonics(&ff, &h);
+        let clamp = |x: f32| x.clamp(-LEVEL_LIMIT, LEVEL_LIMIT);
+        v.h1_h2 = clamp(h[1].level_db - h[2].level_db);
+        v.h1_a3 = match at.get(2).copied().flatten() {
+            Some(i) => clamp(h[1].level_db - h[i].level_db),
+            None => clamp(h[1].level_db - LEVEL_LIMIT),
+        };
+        for i in 0..3 {
+            v.formant_levels[i] = match at.get(i).copied().flatten() {
+                Some(x) => h[x].level_db,
+                None => 0.0,
+            };
+        }
+        v
+    }
+}
