@@ -3,6 +3,7 @@
 //! Affective Computing", IEEE Trans. Affective Computing 7(2)), frame for
 //! frame as openSMILE 3.x computes them. docs/egemaps.md walks through the chain.
 
+pub mod functionals;
 pub mod quirks;
 pub mod source;
 pub mod spectral;
@@ -50,9 +51,14 @@ pub const N_SPECTRAL: usize = 10;
 pub struct Llds {
     /// 25 columns in [`LLD_NAMES`] order, each `rows` long.
     pub columns: Vec<Vec<f32>>,
-    /// F0 in Hz of each 60 ms frame before smoothing (0: unvoiced), for the
-    /// voiced/unvoiced segment statistics.
-    pub f0_hz: Vec<f32>,
+    /// The same 25 descriptors before smoothing: the spectral ones for every
+    /// 20 ms frame, the voice ones for every 60 ms frame.
+    pub raw: Vec<Vec<f32>>,
+    /// Mean square of every raw 20 ms frame (for the equivalent sound level).
+    pub energy: Vec<f32>,
+    /// Where openSMILE's voice smoothing splits at the end of the input
+    /// ([`quirks::smooth_voice_contour`]).
+    pub split: Option<usize>,
     /// Frame step in seconds.
     pub step_sec: f64,
 }
@@ -100,8 +106,11 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
 
     let mut branch = SpectralBranch::new(g20);
     let mut formants = Vec::new();
+    let mut energy = Vec::new();
     for k in 0..g20.count(samples.len()) {
-        let f = branch.analyse(g20.frame(samples, 0, k));
+        let frame = g20.frame(samples, 0, k);
+        energy.push(source::mean_square(frame));
+        let f = branch.analyse(frame);
         let values = [
             f.loudness,
             f.alpha_ratio,
@@ -169,7 +178,9 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
         .collect();
     Ok(Llds {
         columns,
-        f0_hz: tracked.iter().map(|t| t.f0).collect(),
+        raw,
+        energy,
+        split,
         step_sec: g60.step as f64 / f64::from(sample_rate),
     })
 }

@@ -44,6 +44,15 @@ pub fn pitch_analyzer(geometry: FrameGeometry) -> PitchAnalyzer {
     )
 }
 
+/// Mean square of a frame, `Σx²/N` (accumulated in double).
+pub fn mean_square(x: &[f32]) -> f32 {
+    if x.is_empty() {
+        return 0.0;
+    }
+    let s: f64 = x.iter().map(|&v| f64::from(v * v)).sum();
+    (s / x.len() as f64) as f32
+}
+
 /// Root mean square of a frame.
 pub fn rms(x: &[f32]) -> f32 {
     if x.is_empty() {

@@ -8,6 +8,9 @@
 // Index loops mirror the formulas they implement (x[n−i], x[n+i]).
 #![allow(clippy::needless_range_loop)]
 
+pub mod peaks;
+pub mod segments;
+
 /// The 21 functionals of IS10, in output order, with openSMILE's names.
 pub const NAMES: [&str; 21] = [
     "maxPos",
