@@ -30,7 +30,7 @@ import time
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.environ.get("EMO_PIPE_SHARED", os.path.join(ROOT, "..", "shared"))
-SETS = ("is10", "is10-compat")
+SETS = ("is10", "is10-compat", "egemaps")
 ROUTES = ("reuse", "per-file")
 
 

@@ -109,3 +109,33 @@ fn extreme_files_give_finite_features_and_unvoiced_ones_zero_pitch() {
         }
     }
 }
+
+#[test]
+fn egemaps_refuses_the_same_files_and_gives_finite_features_for_the_rest() {
+    use emo_features::sets::{extract_file, Choice, SetName};
+    let choice = Choice {
+        set: SetName::Egemaps,
+        quirks: Default::default(),
+    };
+    for (name, why) in REFUSED {
+        let path = fixtures().join("bad").join(name);
+        let e = extract_file(&path, &choice, &ReadOptions::default())
+            .expect_err(name)
+            .to_string();
+        assert!(e.contains(name) && e.contains(why), "{name}: {e}");
+    }
+    for (name, _) in ACCEPTED {
+        let path = fixtures().join("bad").join(name);
+        let x = extract_file(&path, &choice, &ReadOptions::default())
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(x.features().len(), 88);
+        assert!(
+            x.features().iter().all(|v| v.is_finite()),
+            "{name}: non-finite feature"
+        );
+        // silence and clips shorter than one 60 ms frame have no F0
+        if ["one_sample.wav", "20ms.wav", "silence_2s.wav"].contains(&name) {
+            assert_eq!(x.features()[0], 0.0, "{name}: F0 mean");
+        }
+    }
+}

@@ -21,11 +21,14 @@ class FeatureSet(enum.Enum):
     ``IS10_paraling_compat`` configuration (the INTERSPEECH 2010 challenge
     set), so here too; ``IS10_paraling`` is the maintained ``IS10_paraling``
     configuration, the default of emo-pipe's command line (``"is10"``).
+    ``eGeMAPSv02`` is the extended Geneva Minimalistic Acoustic Parameter Set
+    (88 functionals, 25 LLDs; it has no delta level).
     """
 
     IS10_paraling = "is10"
     IS10_compat = "is10-compat"
     IS10 = "is10-compat"  # an alias: opensmile.FeatureSet.IS10 is the compat set
+    eGeMAPSv02 = "egemaps"
 
 
 class FeatureLevel(enum.Enum):
@@ -91,7 +94,7 @@ class Smile:
 
     Args:
         feature_set: a :class:`FeatureSet` or its string (``"is10"``,
-            ``"is10-compat"``)
+            ``"is10-compat"``, ``"egemaps"``)
         feature_level: a :class:`FeatureLevel` or ``"func"``, ``"lld"``,
             ``"lld_de"``
         loudness: ``"documented"`` (the whole frame's loudness) or

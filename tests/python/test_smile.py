@@ -111,10 +111,49 @@ def test_names_and_counts():
         emo_pipe.Smile(loudness="loud")
 
 
+def test_egemaps_names_and_levels():
+    s = emo_pipe.Smile(emo_pipe.FeatureSet.eGeMAPSv02)
+    assert s.num_features == 88
+    assert s.feature_names[0] == "F0semitoneFrom27.5Hz_sma3nz_amean"
+    assert s.feature_names[-1] == "equivalentSoundLevel_dBp"
+    lld = emo_pipe.Smile("egemaps", "lld")
+    assert lld.num_features == 25 and lld.feature_names[0] == "Loudness_sma3"
+    with pytest.raises(ValueError, match="no delta level"):
+        emo_pipe.Smile("egemaps", "lld_de")
+    df = lld.process_file(clip("08a04Wc.wav"))
+    assert list(df.columns) == lld.feature_names
+    # each LLD row spans one 20 ms frame, every 10 ms (the last one, as in
+    # opensmile-python, runs to the end of the signal)
+    t = df.index.get_level_values("start").total_seconds()
+    assert np.allclose(np.diff(t), 0.01)
+    e = df.index.get_level_values("end").total_seconds()
+    assert np.allclose((e - t)[:-1], 0.02)
+
+
+@pytest.mark.skipif(opensmile is None, reason="opensmile-python is not installed")
+def test_egemaps_at_opensmile_parity():
+    """The native eGeMAPS functionals and LLDs against opensmile-python's
+    eGeMAPSv02 on the same clips (docs/egemaps.md gives the corpus figures)."""
+    files = [clip(c) for c in CLIPS[:3]]
+    ours = emo_pipe.Smile("egemaps").process_files(files)
+    theirs = opensmile.Smile(opensmile.FeatureSet.eGeMAPSv02).process_files(files)
+    assert list(ours.columns) == list(theirs.columns)
+    a, b = ours.to_numpy(), theirs.to_numpy()
+    close = np.abs(a - b) <= 1e-3 * np.abs(b) + 1e-5
+    assert close.mean() > 0.95, close.mean()
+    lo = emo_pipe.Smile("egemaps", "lld").process_file(files[0])
+    lt = opensmile.Smile(opensmile.FeatureSet.eGeMAPSv02, opensmile.FeatureLevel.LowLevelDescriptors).process_file(files[0])
+    assert list(lo.columns) == list(lt.columns)
+    assert len(lo.index) == len(lt.index)
+    assert (lo.index == lt.index).all()
+    close = np.abs(lo.to_numpy() - lt.to_numpy()) <= 1e-3 * np.abs(lt.to_numpy()) + 1e-4
+    assert close.mean() > 0.97, close.mean()
+
+
 # -- the same numbers as the CLI ------------------------------------------
 
 
-@pytest.mark.parametrize("feature_set", ["is10", "is10-compat"])
+@pytest.mark.parametrize("feature_set", ["is10", "is10-compat", "egemaps"])
 def test_functionals_equal_cli_extract_bit_for_bit(cli, tmp_path, feature_set):
     files = [clip(c) for c in CLIPS] + [clip("pcm24.wav"), clip("float32.wav"), clip("codec_flac.flac")]
     ref = cli_features(cli, tmp_path, files, "--feature-set", feature_set, "-j", "1")

@@ -1,8 +1,9 @@
 use anyhow::{Context, Result};
 use emo_features::batch::extract_batch;
+use emo_features::sets::{Choice, SetName};
 use emo_features::table::{lld_csv, write_atomic, FeatureTable, Format};
 use emo_features::{feature_names, row_names};
-use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
+use emo_lld::{LoudnessMode, Quirks, Settings};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -22,9 +23,10 @@ pub struct Args {
     /// Also write frame-level LLDs, one CSV per file, into this directory.
     #[arg(long, value_name = "DIR")]
     lld: Option<PathBuf>,
-    /// is10 (openSMILE 3.x IS10_paraling) or is10-compat (the 2010 challenge set).
+    /// is10 (openSMILE 3.x IS10_paraling), is10-compat (the 2010 challenge
+    /// set) or egemaps (eGeMAPS v02: 88 functionals, 25 LLDs).
     #[arg(long, default_value = "is10")]
-    feature_set: FeatureSet,
+    feature_set: SetName,
     /// Loudness: `documented` (the whole Hamming-weighted frame, the default) or
     /// `opensmile3` (openSMILE 3.x, which uses only the first sample of each frame:
     /// choose it to match openSMILE's pcm_loudness features number for number).
@@ -78,14 +80,17 @@ pub fn run(a: Args) -> Result<ExitCode> {
         Quirks::default()
     };
     quirks.loudness = a.loudness;
-    let settings = Settings {
-        feature_set: a.feature_set,
+    let choice = Choice {
+        set: a.feature_set,
         quirks,
     };
     let read = emo_audio::ReadOptions {
         max_seconds: Some(a.max_duration),
         mode: a.input_mode,
         ..Default::default()
+    };
+    let Some(settings) = choice.is10() else {
+        return run_set(&a, &choice, &read);
     };
     if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
         return run_stdin(&a, &settings, &read);
@@ -149,6 +154,75 @@ pub fn run(a: Args) -> Result<ExitCode> {
         files.len() + missing.len()
     );
     write_table(&a, &settings, &table, &what)?;
+    finish(failures)
+}
+
+/// Whole files through the feature-set seam (the sets other than IS10, whose
+/// stores, segments and streams are not wired yet).
+fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
+    let not_yet = |what: &str| {
+        anyhow::anyhow!(
+            "{what} is not available for --feature-set {} yet (whole files are)",
+            choice.set
+        )
+    };
+    if a.store.is_some() {
+        return Err(not_yet("--store"));
+    }
+    if a.segment != emo_segment::Method::None {
+        return Err(not_yet("--segment"));
+    }
+    if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
+        return Err(not_yet("reading stdin"));
+    }
+    if a.loudness != LoudnessMode::default() || a.fix_quirks {
+        anyhow::bail!("--loudness and --fix-quirks choose IS10 variants; eGeMAPS has none");
+    }
+    let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
+    crate::progress::notes(&found.notes);
+    let (mut files, missing) = (found.files, found.errors);
+    if let Some(shard) = a.shard {
+        files = shard.select(&files);
+    }
+    let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
+    if let Some(dir) = &a.lld {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let bar = crate::progress::bar(files.len(), "files");
+    let results =
+        emo_features::batch::extract_batch_choice(&files, choice, read, a.jobs, |_| bar.inc(1));
+    bar.finish_and_clear();
+    let mut table = FeatureTable {
+        columns: choice
+            .names(emo_features::level::Level::Functionals)
+            .map_err(anyhow::Error::msg)?,
+        ..Default::default()
+    };
+    for (name, r) in row_names(&files).into_iter().zip(results) {
+        match r {
+            Ok(x) => {
+                if let Some(dir) = &a.lld {
+                    let p = dir.join(format!("{name}.csv"));
+                    if let Err(e) = write_atomic(&p, x.lld_csv().as_bytes()) {
+                        failures.push(e.to_string());
+                    }
+                }
+                table.rows.push((name, x.into_features()));
+            }
+            Err(e) => failures.push(e.to_string()),
+        }
+    }
+    table
+        .write_with_threads(&a.output, a.format, a.jobs)
+        .with_context(|| format!("cannot write {}", a.output.display()))?;
+    eprintln!(
+        "{} of {} files -> {} ({} features, {})",
+        table.rows.len(),
+        files.len() + missing.len(),
+        a.output.display(),
+        table.columns.len(),
+        choice.set
+    );
     finish(failures)
 }
 

@@ -3,7 +3,8 @@
 //! a root `r·e^{iθ}` of `A(z)` is a resonance at `θ/(2πT)` Hz with bandwidth
 //! `−ln(r)/(πT)` Hz.
 
-use crate::roots::polynomial_roots;
+use crate::roots::polynomial_roots_from;
+use realfft::num_complex::Complex;
 
 /// Formants of an all-pole model, lowest first.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +20,19 @@ pub struct Formants {
 /// outside the unit circle are reflected into it first (`z → 1/z̄`); missing
 /// formants are 0.
 pub fn formants_from_lpc(a: &[f32], t: f64, min_hz: f64, max_hz: f64, n: usize) -> Formants {
+    formants_from_lpc_warm(a, t, min_hz, max_hz, n, &mut Vec::new())
+}
+
+/// [`formants_from_lpc`] with the root search started from `roots` (the
+/// previous frame's, which it then holds for the next).
+pub fn formants_from_lpc_warm(
+    a: &[f32],
+    t: f64,
+    min_hz: f64,
+    max_hz: f64,
+    n: usize,
+    roots: &mut Vec<Complex<f64>>,
+) -> Formants {
     let p = a.len();
     let mut out = Formants::default();
     if a.iter().all(|&v| v == 0.0) {
@@ -37,7 +51,8 @@ pub fn formants_from_lpc(a: &[f32], t: f64, min_hz: f64, max_hz: f64, n: usize) 
     } else {
         max_hz
     };
-    for z in polynomial_roots(&poly) {
+    *roots = polynomial_roots_from(&poly, roots);
+    for &z in roots.iter() {
         let z = if z.norm() > 1.0 { z.conj().inv() } else { z };
         if z.im < 0.0 {
             continue;

@@ -47,16 +47,16 @@ fn is_peak(x: &[f32], n: usize) -> bool {
 /// `f` is beyond the last bin.
 fn nearest_bin(freqs: &[f64], f: f32, start: usize) -> usize {
     let f = f64::from(f);
-    for b in start.max(1)..freqs.len() {
-        if freqs[b] > f {
-            return if freqs[b] - f > f - freqs[b - 1] {
-                b - 1
-            } else {
-                b
-            };
-        }
+    // the first bin at or after `start` above f (the axis is increasing)
+    let b = freqs.partition_point(|&x| x <= f).max(start.max(1));
+    if b >= freqs.len() {
+        return 0;
     }
-    0
+    if freqs[b] - f > f - freqs[b - 1] {
+        b - 1
+    } else {
+        b
+    }
 }
 
 /// The first `n` harmonics of `f0` (the fundamental is harmonic 0): for each,
@@ -358,6 +358,30 @@ mod tests {
         assert!(tonal > 10.0, "{tonal}");
         assert!(noisy < 0.0, "{noisy}");
         assert_eq!(hnr.hnr_db(&mag, 0.0, nyq), 0.0);
+    }
+
+    #[test]
+    fn nearest_bin_equals_a_scan_from_start() {
+        let f = axis(65, 15.625);
+        let scan = |x: f32, start: usize| -> usize {
+            let x = f64::from(x);
+            for b in start.max(1)..f.len() {
+                if f[b] > x {
+                    return if f[b] - x > x - f[b - 1] { b - 1 } else { b };
+                }
+            }
+            0
+        };
+        for i in 0..2000 {
+            let x = i as f32 * 0.55;
+            for start in [0, 1, 5, 30, 64, 70] {
+                assert_eq!(
+                    nearest_bin(&f, x, start),
+                    scan(x, start),
+                    "{x} from {start}"
+                );
+            }
+        }
     }
 
     #[test]

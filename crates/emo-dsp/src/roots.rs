@@ -18,6 +18,14 @@ fn eval(c: &[f64], z: Complex<f64>) -> (Complex<f64>, Complex<f64>) {
 /// The roots of `Σ_i c[i]·zⁱ` (coefficients from the constant term up). Leading
 /// zero coefficients are dropped; a constant has no roots.
 pub fn polynomial_roots(c: &[f64]) -> Vec<Complex<f64>> {
+    polynomial_roots_from(c, &[])
+}
+
+/// [`polynomial_roots`] starting the iteration from `guess` (e.g. the roots
+/// of the previous frame's polynomial, which converge in a few steps) when it
+/// holds one distinct value per root; from a circle otherwise. The roots
+/// found do not depend on the start beyond the iteration's tolerance.
+pub fn polynomial_roots_from(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
     let mut hi = c.len();
     while hi > 0 && c[hi - 1] == 0.0 {
         hi -= 1;
@@ -29,19 +37,33 @@ pub fn polynomial_roots(c: &[f64]) -> Vec<Complex<f64>> {
     let lead = c[hi - 1];
     let c: Vec<f64> = c[..hi].iter().map(|&a| a / lead).collect();
     let n = hi - 1;
-    let bound = 1.0 + c[..n].iter().fold(0.0f64, |m, a| m.max(a.abs()));
-    // starting points spread on a circle, off the real axis
-    let mut z: Vec<Complex<f64>> = (0..n)
-        .map(|k| {
-            let t = 2.0 * std::f64::consts::PI * (k as f64 + 0.25) / n as f64 + 0.4;
-            Complex::from_polar(0.5 * bound, t)
-        })
-        .collect();
+    // starting points spread on a circle of the roots' geometric mean radius,
+    // off the real axis
+    let radius = c[0].abs().powf(1.0 / n as f64);
+    let radius = if radius.is_finite() && radius > 0.0 {
+        radius
+    } else {
+        1.0
+    };
+    let usable = guess.len() == n
+        && guess.iter().all(|g| g.re.is_finite() && g.im.is_finite())
+        && (0..n).all(|i| (i + 1..n).all(|j| (guess[i] - guess[j]).norm_sqr() > 1e-12));
+    let mut z: Vec<Complex<f64>> = if usable {
+        guess.to_vec()
+    } else {
+        (0..n)
+            .map(|k| {
+                let t = 2.0 * std::f64::consts::PI * (k as f64 + 0.25) / n as f64 + 0.4;
+                Complex::from_polar(radius, t)
+            })
+            .collect()
+    };
     for _ in 0..500 {
+        // squared relative step of the root that moved most
         let mut moved = 0.0f64;
         for k in 0..n {
             let (p, d) = eval(&c, z[k]);
-            if p.norm() == 0.0 {
+            if p.norm_sqr() == 0.0 {
                 continue;
             }
             let ratio = p / d;
@@ -49,7 +71,7 @@ pub fn polynomial_roots(c: &[f64]) -> Vec<Complex<f64>> {
             for (j, &zj) in z.iter().enumerate() {
                 if j != k {
                     let diff = z[k] - zj;
-                    if diff.norm() > 0.0 {
+                    if diff.norm_sqr() > 0.0 {
                         s += diff.inv();
                     }
                 }
@@ -57,17 +79,18 @@ pub fn polynomial_roots(c: &[f64]) -> Vec<Complex<f64>> {
             let step = ratio / (Complex::new(1.0, 0.0) - ratio * s);
             if step.re.is_finite() && step.im.is_finite() {
                 z[k] -= step;
-                moved = moved.max(step.norm() / z[k].norm().max(1e-300));
+                moved = moved.max(step.norm_sqr() / z[k].norm_sqr().max(1e-300));
             }
         }
-        if moved < 1e-15 {
+        // 1e-10 relative; the Newton steps below square the error
+        if moved < 1e-20 {
             break;
         }
     }
     for zk in z.iter_mut() {
         for _ in 0..3 {
             let (p, d) = eval(&c, *zk);
-            if d.norm() == 0.0 {
+            if d.norm_sqr() == 0.0 {
                 break;
             }
             let step = p / d;
@@ -103,6 +126,25 @@ mod tests {
                 "{r:?}"
             );
         }
+    }
+
+    #[test]
+    fn a_warm_start_finds_the_same_roots() {
+        let p = [-6.0, 11.0, -6.0, 1.0];
+        let cold = sorted(polynomial_roots(&p));
+        let near = [
+            Complex::new(1.1, 0.05),
+            Complex::new(1.9, -0.02),
+            Complex::new(3.2, 0.01),
+        ];
+        let warm = sorted(polynomial_roots_from(&p, &near));
+        for (a, b) in cold.iter().zip(&warm) {
+            assert!((a - b).norm() < 1e-10);
+        }
+        // an unusable guess (repeated values) falls back to the circle
+        let bad = [Complex::new(1.0, 0.0); 3];
+        let r = sorted(polynomial_roots_from(&p, &bad));
+        assert!((r[2] - Complex::new(3.0, 0.0)).norm() < 1e-10);
     }
 
     #[test]

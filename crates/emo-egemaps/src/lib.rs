@@ -61,6 +61,9 @@ pub struct Llds {
     pub split: Option<usize>,
     /// Frame step in seconds.
     pub step_sec: f64,
+    /// Length of the LLD level's (20 ms) frames in seconds, the frame length
+    /// openSMILE reports for each LLD row.
+    pub frame_sec: f64,
 }
 
 impl Llds {
@@ -98,13 +101,37 @@ pub fn row_count(len: usize, g60: FrameGeometry) -> usize {
     }
 }
 
+/// The analysers of a rate: their tables (resampling, spline, filterbank) are
+/// built once per process and shared; each call gets clones with their own
+/// scratch.
+fn analyzers(
+    rate: u32,
+    g20: FrameGeometry,
+    g60: FrameGeometry,
+) -> (SpectralBranch, emo_dsp::pitch::PitchAnalyzer) {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = HashMap<u32, (SpectralBranch, emo_dsp::pitch::PitchAnalyzer)>;
+    static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
+    let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
+    // a poisoned lock only means another thread panicked while inserting
+    let mut map = cache.lock().unwrap_or_else(|e| e.into_inner());
+    // many rates in one batch must not grow the cache without bound
+    if map.len() >= 16 && !map.contains_key(&rate) {
+        map.clear();
+    }
+    map.entry(rate)
+        .or_insert_with(|| (SpectralBranch::new(g20), source::pitch_analyzer(g60)))
+        .clone()
+}
+
 /// Runs the whole eGeMAPS LLD chain on mono samples held in memory.
 pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> {
     let (g20, g60) = geometries(sample_rate)?;
     let rows = row_count(samples.len(), g60);
     let mut raw: Vec<Vec<f32>> = vec![Vec::new(); LLD_NAMES.len()];
 
-    let mut branch = SpectralBranch::new(g20);
+    let (mut branch, mut pitch) = analyzers(sample_rate, g20, g60);
     let mut formants = Vec::new();
     let mut energy = Vec::new();
     for k in 0..g20.count(samples.len()) {
@@ -129,7 +156,6 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
         formants.push(f.formants);
     }
 
-    let mut pitch = source::pitch_analyzer(g60);
     let mut tracker = source::F0Tracker::default();
     let mut tracked = Vec::new();
     let mut mags = Vec::new();
@@ -182,5 +208,6 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
         energy,
         split,
         step_sec: g60.step as f64 / f64::from(sample_rate),
+        frame_sec: g20.size as f64 / f64::from(sample_rate),
     })
 }

@@ -3,7 +3,7 @@
 //! (Eyben et al. 2016, §3.1 and §3.2).
 
 use emo_dsp::auditory::{auditory_loudness, equal_loudness_weight};
-use emo_dsp::formants::{formants_from_lpc, Formants};
+use emo_dsp::formants::{formants_from_lpc_warm, Formants};
 use emo_dsp::lpc::{autocorrelation, lpc_from_autocorrelation};
 use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
@@ -69,6 +69,8 @@ pub struct SpectralBranch {
     flux_bins: Range<usize>,
     prev: Option<Vec<f32>>,
     resampler: SpectralResampler,
+    /// The previous frame's LPC roots, where the next root search starts.
+    roots: Vec<realfft::num_complex::Complex<f64>>,
     // scratch
     resampled: Vec<f32>,
     windowed: Vec<f32>,
@@ -119,6 +121,7 @@ impl SpectralBranch {
             prev: None,
             resampler: SpectralResampler::new(k, n_out as usize, period),
             resampled: Vec::new(),
+            roots: Vec::new(),
             windowed: vec![0.0; n],
             mags: Vec::with_capacity(bins),
             power32: Vec::with_capacity(bins),
@@ -140,12 +143,13 @@ impl SpectralBranch {
         magnitudes(bins, &mut self.mags);
         self.resampler.apply(bins, &mut self.resampled);
         let lpc = lpc_from_autocorrelation(&autocorrelation(&self.resampled, LPC_ORDER), LPC_ORDER);
-        let formants = formants_from_lpc(
+        let formants = formants_from_lpc_warm(
             &lpc,
             1.0 / LPC_RATE,
             FORMANT_MIN_HZ,
             FORMANT_MAX_HZ,
             N_FORMANTS,
+            &mut self.roots,
         );
         self.power32.clear();
         self.power32.extend(self.mags.iter().map(|&m| m * m));

@@ -38,3 +38,27 @@ pub fn in_pool<R: Send>(threads: usize, work: impl FnOnce() -> R + Send) -> R {
         Err(_) => work(),
     }
 }
+
+/// [`extract_batch`] for any feature set ([`crate::sets`]).
+pub fn extract_batch_choice<F>(
+    files: &[PathBuf],
+    choice: &crate::sets::Choice,
+    read: &emo_audio::ReadOptions,
+    threads: usize,
+    on_done: F,
+) -> Vec<Result<crate::sets::AnyExtracted, FeatureError>>
+where
+    F: Fn(&PathBuf) + Sync,
+{
+    let run = || {
+        files
+            .par_iter()
+            .map(|p| {
+                let r = crate::sets::extract_file(p, choice, read);
+                on_done(p);
+                r
+            })
+            .collect()
+    };
+    in_pool(threads, run)
+}

@@ -5,6 +5,7 @@
 pub mod batch;
 pub mod compare;
 pub mod level;
+pub mod sets;
 pub mod table;
 
 use emo_functionals::{is10_functionals, onsets, pitch_group_names, NAMES};
@@ -87,6 +88,11 @@ pub enum FeatureError {
     Lld {
         path: PathBuf,
         source: emo_lld::LldError,
+    },
+    #[error("{path}: {source}")]
+    Egemaps {
+        path: PathBuf,
+        source: emo_egemaps::EgemapsError,
     },
 }
 

@@ -10,9 +10,10 @@
 //! `catch_unwind` and a panic comes back as an error of kind `internal`.
 
 use emo_audio::{AudioError, Channels, InputMode, Planar, ReadOptions, Span};
-use emo_features::level::{level_names, level_rows, Level, Rows};
-use emo_features::{Extracted, FeatureError};
-use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
+use emo_features::level::{level_names, Level, Rows};
+use emo_features::sets::{AnyExtracted, Choice, SetName};
+use emo_features::FeatureError;
+use emo_lld::{LoudnessMode, Quirks};
 use numpy::{PyArray1, PyArrayMethods, PyUntypedArrayMethods};
 use pyo3::exceptions::{PyOSError, PyValueError};
 use pyo3::prelude::*;
@@ -84,21 +85,22 @@ struct Output {
 }
 
 impl Output {
-    fn of(x: &Extracted, level: Level) -> Self {
+    fn of(x: &AnyExtracted, level: Level) -> Result<Self, Failure> {
         let Rows {
             values,
             columns,
             starts,
             lengths,
-        } = level_rows(x, level);
-        Output {
+        } = x.rows(level).map_err(|e| Failure::new("value", e))?;
+        let (frames, rate) = x.frames_and_rate();
+        Ok(Output {
             values,
             columns,
             starts,
             lengths,
-            frames: x.frames,
-            rate: x.sample_rate,
-        }
+            frames,
+            rate,
+        })
     }
 
     /// Joins the outputs of single channels side by side, channel by channel
@@ -161,7 +163,7 @@ fn parse<T: std::str::FromStr<Err = String>>(s: &str) -> PyResult<T> {
 /// The feature extractor behind `emo_pipe.Smile`.
 #[pyclass(frozen, module = "emo_pipe._native")]
 struct Extractor {
-    settings: Settings,
+    choice: Choice,
     level: Level,
     read: ReadOptions,
     /// Channels analysed one by one and laid side by side (`None`: one
@@ -176,8 +178,8 @@ impl Extractor {
         let mut read = self.read;
         read.span = span;
         let one = |read: &ReadOptions| -> Result<Output, Failure> {
-            let x = guarded(|| Ok(emo_features::extract_file(path, &self.settings, read)?))?;
-            Ok(Output::of(&x, self.level))
+            let x = guarded(|| Ok(emo_features::sets::extract_file(path, &self.choice, read)?))?;
+            Output::of(&x, self.level)
         };
         match &self.split {
             None => one(&read),
@@ -206,10 +208,10 @@ impl Extractor {
             let mono = emo_audio::mono_from_planar(cut.planar(), channels, select, self.read.mode)
                 .map_err(|e| Failure::new("signal", e.to_string()))?;
             let x = guarded(|| {
-                emo_features::extract_samples(&mono, rate, &self.settings)
-                    .map_err(|e| Failure::new("signal", e.to_string()))
+                emo_features::sets::extract_samples(&mono, rate, &self.choice)
+                    .map_err(|e| Failure::new("signal", e))
             })?;
-            Ok(Output::of(&x, self.level))
+            Output::of(&x, self.level)
         };
         match &self.split {
             None => one(self.read.channels),
@@ -322,15 +324,18 @@ impl Extractor {
         mixdown: bool,
         max_duration: Option<f64>,
     ) -> PyResult<Self> {
-        let feature_set: FeatureSet = parse(feature_set)?;
+        let set: SetName = parse(feature_set)?;
         let loudness: LoudnessMode = parse(loudness)?;
-        let settings = Settings {
-            feature_set,
+        let choice = Choice {
+            set,
             quirks: Quirks {
                 loudness,
                 ..Quirks::default()
             },
         };
+        let level: Level = parse(level)?;
+        // refuse a level the set does not have now, not at the first file
+        choice.names(level).map_err(PyValueError::new_err)?;
         let select = |chs: &[usize]| {
             Channels::of(chs).ok_or_else(|| {
                 PyValueError::new_err(format!("channels {chs:?}: channels are numbered 0 to 63"))
@@ -353,8 +358,8 @@ impl Extractor {
             ));
         }
         Ok(Extractor {
-            settings,
-            level: parse(level)?,
+            choice,
+            level,
             read: ReadOptions {
                 max_seconds: max_duration,
                 mode: parse::<InputMode>(input_mode)?,
@@ -366,8 +371,8 @@ impl Extractor {
     }
 
     /// Column names of one channel, in openSMILE's order.
-    fn names(&self) -> Vec<String> {
-        level_names(self.settings.feature_set, self.level)
+    fn names(&self) -> PyResult<Vec<String>> {
+        self.choice.names(self.level).map_err(PyValueError::new_err)
     }
 
     /// Extracts files on `workers` threads with the GIL released. Each entry
@@ -544,12 +549,7 @@ impl Model {
 #[pyfunction]
 fn choices() -> Vec<(&'static str, Vec<String>)> {
     vec![
-        (
-            "feature_set",
-            [FeatureSet::Is10, FeatureSet::Is10Compat]
-                .map(|s| s.to_string())
-                .to_vec(),
-        ),
+        ("feature_set", SetName::ALL.map(|s| s.to_string()).to_vec()),
         (
             "feature_level",
             [Level::Functionals, Level::Lld, Level::LldDeltas]

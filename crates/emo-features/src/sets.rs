@@ -1,0 +1,286 @@
+//! The feature sets emo-pipe computes, behind one seam: a set is named by a
+//! [`Choice`] and everything a front end needs (extracting a file or a
+//! signal, its column names, its rows at each level, its LLD CSV) goes through
+//! the functions here. IS10 and IS10-compat run the `emo-lld` chain with the
+//! IS10 functionals; eGeMAPS v02 runs `emo-egemaps`. Adding a set is a crate
+//! that computes it, a [`SetName`] variant and one arm in each match below.
+
+use crate::level::{level_names, level_rows, Level, Rows};
+use crate::{Extracted, FeatureError};
+use emo_lld::{FeatureSet, Quirks, Settings};
+use std::fmt::Write as _;
+use std::path::Path;
+
+/// Which feature set.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum SetName {
+    /// openSMILE 3.x IS10_paraling or IS10_paraling_compat (1582 features).
+    Is10(FeatureSet),
+    /// eGeMAPS v02 (Eyben et al. 2016; 88 features, 25 LLDs).
+    Egemaps,
+}
+
+impl Default for SetName {
+    fn default() -> Self {
+        SetName::Is10(FeatureSet::Is10)
+    }
+}
+
+impl SetName {
+    /// Every set, in the order help texts list them.
+    pub const ALL: [SetName; 3] = [
+        SetName::Is10(FeatureSet::Is10),
+        SetName::Is10(FeatureSet::Is10Compat),
+        SetName::Egemaps,
+    ];
+}
+
+impl std::str::FromStr for SetName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "egemaps" | "egemapsv02" | "eGeMAPSv02" => Ok(SetName::Egemaps),
+            other => other.parse().map(SetName::Is10).map_err(|_| {
+                format!("unknown feature set '{other}' (expected is10, is10-compat or egemaps)")
+            }),
+        }
+    }
+}
+
+impl std::fmt::Display for SetName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            SetName::Is10(s) => s.fmt(f),
+            SetName::Egemaps => f.write_str("egemaps"),
+        }
+    }
+}
+
+/// A feature set with its settings (IS10's quirks; eGeMAPS has none to choose).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Choice {
+    pub set: SetName,
+    pub quirks: Quirks,
+}
+
+impl Choice {
+    /// The IS10 settings, when the set is an IS10 variant.
+    pub fn is10(&self) -> Option<Settings> {
+        match self.set {
+            SetName::Is10(feature_set) => Some(Settings {
+                feature_set,
+                quirks: self.quirks,
+            }),
+            SetName::Egemaps => None,
+        }
+    }
+
+    /// Column names of a level.
+    pub fn names(&self, level: Level) -> Result<Vec<String>, String> {
+        match self.set {
+            SetName::Is10(s) => Ok(level_names(s, level)),
+            SetName::Egemaps => match level {
+                Level::Functionals => Ok(emo_egemaps::functionals::names()),
+                Level::Lld => Ok(emo_egemaps::LLD_NAMES.map(String::from).to_vec()),
+                Level::LldDeltas => Err(no_deltas()),
+            },
+        }
+    }
+}
+
+fn no_deltas() -> String {
+    "eGeMAPS has no delta level (its LLDs are smoothed, not differenced): use func or lld".into()
+}
+
+/// eGeMAPS output of one signal.
+#[derive(Debug, Clone)]
+pub struct EgemapsExtracted {
+    pub features: Vec<f32>,
+    pub llds: emo_egemaps::Llds,
+    pub duration_sec: f64,
+    pub frames: usize,
+    pub sample_rate: u32,
+}
+
+/// The output of any set for one signal.
+#[derive(Debug, Clone)]
+pub enum AnyExtracted {
+    Is10(Extracted),
+    Egemaps(EgemapsExtracted),
+}
+
+impl AnyExtracted {
+    pub fn features(&self) -> &[f32] {
+        match self {
+            AnyExtracted::Is10(x) => &x.features,
+            AnyExtracted::Egemaps(x) => &x.features,
+        }
+    }
+
+    pub fn into_features(self) -> Vec<f32> {
+        match self {
+            AnyExtracted::Is10(x) => x.features,
+            AnyExtracted::Egemaps(x) => x.features,
+        }
+    }
+
+    /// Analysed (mono) samples and their rate.
+    pub fn frames_and_rate(&self) -> (usize, u32) {
+        match self {
+            AnyExtracted::Is10(x) => (x.frames, x.sample_rate),
+            AnyExtracted::Egemaps(x) => (x.frames, x.sample_rate),
+        }
+    }
+
+    /// The rows of a level.
+    pub fn rows(&self, level: Level) -> Result<Rows, String> {
+        match self {
+            AnyExtracted::Is10(x) => Ok(level_rows(x, level)),
+            AnyExtracted::Egemaps(x) => match level {
+                Level::Functionals => Ok(Rows {
+                    values: x.features.clone(),
+                    columns: x.features.len(),
+                    starts: vec![0.0],
+                    lengths: vec![x.duration_sec],
+                }),
+                Level::Lld => {
+                    let l = &x.llds;
+                    let n = l.rows();
+                    let mut values = Vec::with_capacity(n * l.columns.len());
+                    for r in 0..n {
+                        values.extend(l.columns.iter().map(|c| c[r]));
+                    }
+                    Ok(Rows {
+                        values,
+                        columns: l.columns.len(),
+                        starts: (0..n).map(|r| r as f64 * l.step_sec).collect(),
+                        lengths: vec![l.frame_sec; n],
+                    })
+                }
+                Level::LldDeltas => Err(no_deltas()),
+            },
+        }
+    }
+
+    /// The frame-level CSV openSMILE writes for the set (`frameTime`, then the LLDs).
+    pub fn lld_csv(&self) -> String {
+        match self {
+            AnyExtracted::Is10(x) => crate::table::lld_csv(&x.contours),
+            AnyExtracted::Egemaps(x) => {
+                let l = &x.llds;
+                let mut s = String::from("frameTime");
+                for n in emo_egemaps::LLD_NAMES {
+                    s.push(',');
+                    s.push_str(n);
+                }
+                s.push('\n');
+                for r in 0..l.rows() {
+                    let t = r as f64 * l.step_sec;
+                    let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
+                    for c in &l.columns {
+                        let _ = write!(s, ",{}", c[r]);
+                    }
+                    s.push('\n');
+                }
+                s
+            }
+        }
+    }
+}
+
+/// eGeMAPS of mono samples held in memory.
+fn egemaps_samples(
+    samples: &[f32],
+    sample_rate: u32,
+) -> Result<EgemapsExtracted, emo_egemaps::EgemapsError> {
+    let llds = emo_egemaps::extract(samples, sample_rate)?;
+    Ok(EgemapsExtracted {
+        features: emo_egemaps::functionals::functionals(&llds),
+        llds,
+        duration_sec: samples.len() as f64 / f64::from(sample_rate.max(1)),
+        frames: samples.len(),
+        sample_rate,
+    })
+}
+
+/// Reads a file and computes the chosen set.
+pub fn extract_file(
+    path: &Path,
+    choice: &Choice,
+    read: &emo_audio::ReadOptions,
+) -> Result<AnyExtracted, FeatureError> {
+    match choice.is10() {
+        Some(settings) => crate::extract_file(path, &settings, read).map(AnyExtracted::Is10),
+        None => {
+            let audio = emo_audio::read_audio_with(path, read)?;
+            egemaps_samples(&audio.samples, audio.sample_rate)
+                .map(AnyExtracted::Egemaps)
+                .map_err(|source| FeatureError::Egemaps {
+                    path: path.to_owned(),
+                    source,
+                })
+        }
+    }
+}
+
+/// Computes the chosen set of mono samples held in memory.
+pub fn extract_samples(
+    samples: &[f32],
+    sample_rate: u32,
+    choice: &Choice,
+) -> Result<AnyExtracted, String> {
+    match choice.is10() {
+        Some(settings) => crate::extract_samples(samples, sample_rate, &settings)
+            .map(AnyExtracted::Is10)
+            .map_err(|e| e.to_string()),
+        None => egemaps_samples(samples, sample_rate)
+            .map(AnyExtracted::Egemaps)
+            .map_err(|e| e.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn set_names_round_trip() {
+        for s in SetName::ALL {
+            assert_eq!(s.to_string().parse::<SetName>(), Ok(s));
+        }
+        assert_eq!("eGeMAPSv02".parse::<SetName>(), Ok(SetName::Egemaps));
+        assert!("compare"
+            .parse::<SetName>()
+            .unwrap_err()
+            .contains("egemaps"));
+    }
+
+    #[test]
+    fn egemaps_levels() {
+        let c = Choice {
+            set: SetName::Egemaps,
+            quirks: Quirks::default(),
+        };
+        assert_eq!(c.names(Level::Functionals).unwrap().len(), 88);
+        assert_eq!(c.names(Level::Lld).unwrap().len(), 25);
+        assert!(c.names(Level::LldDeltas).is_err());
+        // one second of a 200 Hz tone with harmonics
+        let x: Vec<f32> = (0..16000)
+            .map(|i| {
+                let t = i as f32 / 16000.0;
+                (1..5)
+                    .map(|h| (2.0 * std::f32::consts::PI * 200.0 * h as f32 * t).sin() / h as f32)
+                    .sum::<f32>()
+                    * 0.3
+            })
+            .collect();
+        let e = extract_samples(&x, 16000, &c).unwrap();
+        assert_eq!(e.features().len(), 88);
+        assert!(e.features().iter().all(|v| v.is_finite()));
+        let rows = e.rows(Level::Lld).unwrap();
+        assert_eq!(rows.columns, 25);
+        // (16000 − 960)/160 + 1 = 95 frames of 60 ms, plus the smoother's extra row
+        assert_eq!(rows.len(), 95 + 1);
+        assert!(e.lld_csv().starts_with("frameTime,Loudness_sma3,"));
+    }
+}
