@@ -57,7 +57,7 @@ def main():
         sf.write(os.path.join(out, "long", f"long{k}.wav"), x, 16000, subtype="PCM_16")
     tool = os.path.join(SHARED, "tools", "is10_reference.py")
     for c in conds:
-        for s in ("is10", "is10-compat"):
+        for s in ("is10", "is10-compat", "egemaps"):
             subprocess.run([sys.executable, tool, "func", os.path.join(out, c), "--set", s,
                             "-o", os.path.join(out, f"{c}.{s}.csv")], check=True)
 

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Rebuilds docs/parity.md: emo-pipe's IS10 features against openSMILE's own output.
+# Rebuilds docs/parity.md: emo-pipe's IS10 and eGeMAPS features against openSMILE's own output.
 # Needs ../shared; the "unseen audio" part also needs
 #   pip install opensmile==2.6.0 pandas soundfile soxr numpy
 # Usage: scripts/parity.sh            (about 3 minutes on 2 cores)
@@ -42,6 +42,16 @@ echo
 echo "Only the 42 loudness features change; they are a different quantity, as intended."
 $BIN extract $SHARED/corpora/emodb/wav -o $W/emodb.doc.csv 2>/dev/null
 run $BIN compare $W/emodb.doc.csv $SHARED/reference/is10/emodb.csv --min-r 0.9999 --show 0
+cat <<'EGEMAPS'
+
+## eGeMAPS v02: the 88 functionals, 535 EmoDB and 336 RAVDESS clips
+
+(docs/egemaps.md explains the six formant-bandwidth features below r = 0.999.)
+EGEMAPS
+$BIN extract $SHARED/corpora/emodb/wav -o $W/emodb.egemaps.csv --feature-set egemaps 2>/dev/null
+run $BIN compare $W/emodb.egemaps.csv $SHARED/reference/egemaps/emodb.csv --min-r 0.999 --need 0.99 --show 8
+$BIN extract $SHARED/corpora/ravdess -o $W/ravdess.egemaps.csv --feature-set egemaps 2>/dev/null
+run $BIN compare $W/ravdess.egemaps.csv $SHARED/reference/egemaps/ravdess.csv --min-r 0.999 --need 0.99 --show 8
 cat <<'MID'
 
 ## Frame level: the 24 clips with openSMILE LLD references
@@ -57,6 +67,11 @@ for set in is10 is10-compat; do
   $BIN extract $(sed "s|^|$SHARED/|" $SHARED/reference/lld_clips.txt) -o $W/lld-$set.csv --lld $W/lld-$set --loudness opensmile3 --feature-set $set 2>/dev/null
   run $BIN compare --frames $W/lld-$set $SHARED/reference/$set/lld --need 0.99
 done
+echo
+echo "### egemaps"
+rm -rf $W/lld-egemaps
+$BIN extract $(sed "s|^|$SHARED/|" $SHARED/reference/lld_clips.txt) -o $W/lld-egemaps.csv --lld $W/lld-egemaps --feature-set egemaps 2>/dev/null
+run $BIN compare --frames $W/lld-egemaps $SHARED/reference/egemaps/lld --need 0.99
 cat <<'UNSEEN'
 
 ## Audio nobody tuned on
@@ -71,10 +86,11 @@ UNSEEN
 if python3 -c "import opensmile, soxr" 2>/dev/null; then
   python3 scripts/make_unseen_audio.py $W/unseen >/dev/null 2>&1
   for c in rate8k rate44k stereo48k noisy10db long; do
-    for set in is10 is10-compat; do
+    for set in is10 is10-compat egemaps; do
       echo
       echo "### $c, $set"
-      $BIN extract $W/unseen/$c -o $W/unseen/$c.ours.$set.csv --loudness opensmile3 --feature-set $set --input-mode python 2>/dev/null
+      loud="--loudness opensmile3"; [ $set = egemaps ] && loud=""
+      $BIN extract $W/unseen/$c -o $W/unseen/$c.ours.$set.csv $loud --feature-set $set --input-mode python 2>/dev/null
       run $BIN compare $W/unseen/$c.ours.$set.csv $W/unseen/$c.$set.csv --min-r 0.99 --need 0.95 --show 3
     done
   done

@@ -105,11 +105,12 @@ pub fn run(a: Args) -> Result<ExitCode> {
             s.worst_file
         );
     }
-    out!(
-        "\nnote: openSMILE 3.x computes pcm_loudness from the first sample of each 25 ms frame; \
-emo-pipe computes the documented whole-frame loudness unless extracted with --loudness opensmile3."
-    );
+    // only IS10's tables have pcm_loudness
     if let Some(g) = groups.iter().find(|g| g.group == "loudness") {
+        out!(
+            "\nnote: openSMILE 3.x computes pcm_loudness from the first sample of each 25 ms frame; \
+emo-pipe computes the documented whole-frame loudness unless extracted with --loudness opensmile3."
+        );
         if g.at_least < g.features && share > 0.5 {
             out!(
                 "      here {} of {} loudness features miss r >= {}: the two tables were probably \
@@ -196,7 +197,7 @@ fn run_frames(a: &Args) -> Result<ExitCode> {
     let agree = cmp.voicing_agree as f64 / cmp.pitch_frames.max(1) as f64;
     let within = cmp.f0_within_1pct as f64 / cmp.both_voiced.max(1) as f64;
     out!(
-        "\nvoicing (F0final_sma > 0) agrees on {}/{} frames ({:.3}%); F0 within 1% on {}/{} frames voiced in both ({:.3}%)",
+        "\nvoicing (F0 > 0) agrees on {}/{} frames ({:.3}%); F0 within 1% on {}/{} frames voiced in both ({:.3}%)",
         cmp.voicing_agree,
         cmp.pitch_frames,
         100.0 * agree,

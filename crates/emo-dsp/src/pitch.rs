@@ -82,6 +82,17 @@ impl PitchAnalyzer {
         (&self.windowed, &self.mag)
     }
 
+    /// The magnitude spectra of the four frames last given to
+    /// [`PitchAnalyzer::analyse4`].
+    pub fn last_lanes(&self) -> &[Vec<f32>; 4] {
+        &self.lane_mags
+    }
+
+    /// The analysis window.
+    pub fn window(&self) -> &[f64] {
+        &self.window
+    }
+
     /// Candidates of four frames; the spline runs on the four side by side
     /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {

@@ -201,3 +201,43 @@ impl VoiceAnalyzer {
         v
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_frames_at_once_equal_one_at_a_time() {
+        let g = FrameGeometry::new(FRAME_SEC, 0.010, 16000);
+        let mut a = pitch_analyzer(g);
+        let frames: Vec<Vec<f32>> = (0..4)
+            .map(|k| {
+                (0..g.size)
+                    .map(|n| {
+                        let t = n as f32 / 16000.0;
+                        (2.0 * std::f32::consts::PI * (110.0 + 50.0 * k as f32) * t).sin()
+                            * (1.0 + 0.3 * (t * 7.0).sin())
+                    })
+                    .collect()
+            })
+            .collect();
+        let one: Vec<_> = frames
+            .iter()
+            .map(|f| {
+                let c = a.analyse(f);
+                (c, a.last_frame().1.to_vec())
+            })
+            .collect();
+        let four = a.analyse4([&frames[0], &frames[1], &frames[2], &frames[3]]);
+        for l in 0..4 {
+            assert_eq!(one[l].0, four[l]);
+            assert_eq!(one[l].1, a.last_lanes()[l]);
+        }
+    }
+
+    #[test]
+    fn shimmer_in_db() {
+        assert_eq!(shimmer_db(0.0), 0.0);
+        assert!((shimmer_db(1.0) - 20.0 * 2f32.log10()).abs() < 1e-5);
+    }
+}

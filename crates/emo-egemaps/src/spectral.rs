@@ -73,6 +73,8 @@ pub struct SpectralBranch {
     roots: Vec<realfft::num_complex::Complex<f64>>,
     // scratch
     resampled: Vec<f32>,
+    lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
+    lane_resampled: [Vec<f32>; 4],
     windowed: Vec<f32>,
     mags: Vec<f32>,
     power32: Vec<f32>,
@@ -121,6 +123,8 @@ impl SpectralBranch {
             prev: None,
             resampler: SpectralResampler::new(k, n_out as usize, period),
             resampled: Vec::new(),
+            lane_bins: Default::default(),
+            lane_resampled: Default::default(),
             roots: Vec::new(),
             windowed: vec![0.0; n],
             mags: Vec::with_capacity(bins),
@@ -142,15 +146,52 @@ impl SpectralBranch {
         let bins = self.spectrum.transform(&self.windowed);
         magnitudes(bins, &mut self.mags);
         self.resampler.apply(bins, &mut self.resampled);
-        let lpc = lpc_from_autocorrelation(&autocorrelation(&self.resampled, LPC_ORDER), LPC_ORDER);
-        let formants = formants_from_lpc_warm(
+        let formants = self.formants_of_resampled(0);
+        self.shape(formants)
+    }
+
+    /// [`SpectralBranch::analyse`] of four consecutive frames, identical to
+    /// four calls: the LPC resampling reads its tables once for all four.
+    pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [SpectralFrame; 4] {
+        for (l, f) in frames.iter().enumerate() {
+            apply_window(f, &self.window, &mut self.windowed);
+            let bins = self.spectrum.transform(&self.windowed);
+            self.lane_bins[l].clear();
+            self.lane_bins[l].extend_from_slice(bins);
+        }
+        let [b0, b1, b2, b3] = &self.lane_bins;
+        self.resampler
+            .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
+        std::array::from_fn(|l| {
+            magnitudes(&self.lane_bins[l], &mut self.mags);
+            let formants = self.formants_of_resampled(l + 1);
+            self.shape(formants)
+        })
+    }
+
+    /// Formants of the resampled frame: `lane` 0 is the one-frame buffer,
+    /// 1-4 the four-frame lanes. Frames must come in order (the root search
+    /// starts from the previous frame's roots).
+    fn formants_of_resampled(&mut self, lane: usize) -> Formants {
+        let x = if lane == 0 {
+            &self.resampled
+        } else {
+            &self.lane_resampled[lane - 1]
+        };
+        let lpc = lpc_from_autocorrelation(&autocorrelation(x, LPC_ORDER), LPC_ORDER);
+        formants_from_lpc_warm(
             &lpc,
             1.0 / LPC_RATE,
             FORMANT_MIN_HZ,
             FORMANT_MAX_HZ,
             N_FORMANTS,
             &mut self.roots,
-        );
+        )
+    }
+
+    /// The descriptors of the magnitudes in `self.mags` (and the flux against
+    /// the previous frame's).
+    fn shape(&mut self, formants: Formants) -> SpectralFrame {
         self.power32.clear();
         self.power32.extend(self.mags.iter().map(|&m| m * m));
         self.power.clear();
@@ -184,5 +225,29 @@ impl SpectralBranch {
             mfcc,
             formants,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn four_frames_at_once_equal_one_at_a_time() {
+        let g = FrameGeometry::new(FRAME_SEC, 0.010, 16000);
+        let x: Vec<f32> = (0..16000)
+            .map(|n| {
+                let t = n as f32 / 16000.0;
+                (2.0 * std::f32::consts::PI * 150.0 * t).sin() * (1.0 + 0.5 * (t * 3.0).sin())
+                    + 0.1 * (2.0 * std::f32::consts::PI * 1234.0 * t).sin()
+            })
+            .collect();
+        let (mut a, mut b) = (SpectralBranch::new(g), SpectralBranch::new(g));
+        let one: Vec<SpectralFrame> = (0..8).map(|k| a.analyse(g.frame(&x, 0, k))).collect();
+        let mut four = Vec::new();
+        for k in [0, 4] {
+            four.extend(b.analyse4(std::array::from_fn(|l| g.frame(&x, 0, k + l))));
+        }
+        assert_eq!(one, four);
     }
 }

@@ -299,7 +299,8 @@ pub struct FrameStat {
 #[derive(Debug, Clone, Default)]
 pub struct FrameComparison {
     pub stats: Vec<FrameStat>,
-    /// Frames where both F0final_sma values are present.
+    /// Frames where both F0 values are present (`F0final_sma`, or eGeMAPS's
+    /// `F0semitoneFrom27.5Hz_sma3nz`, compared in Hz).
     pub pitch_frames: usize,
     /// Frames where both agree on voiced (F0 > 0) or unvoiced.
     pub voicing_agree: usize,
@@ -345,10 +346,24 @@ impl FrameComparison {
                 }
             }
         }
-        if let (Some(oi), Some(ri)) = (ours.column("F0final_sma"), reference.column("F0final_sma"))
-        {
+        // the F0 column of the set: IS10's in Hz, eGeMAPS's in semitones
+        let f0 = [
+            ("F0final_sma", false),
+            ("F0semitoneFrom27.5Hz_sma3nz", true),
+        ]
+        .into_iter()
+        .find_map(|(c, st)| Some((ours.column(c)?, reference.column(c)?, st)));
+        if let Some((oi, ri, semitones)) = f0 {
+            let hz = |v: f32| {
+                if semitones && v > 0.0 {
+                    27.5 * 2f32.powf(v / 12.0)
+                } else {
+                    v
+                }
+            };
             for r in 0..n {
                 if let (Some(a), Some(b)) = (ours.rows[r][oi], reference.rows[r][ri]) {
+                    let (a, b) = (hz(a), hz(b));
                     self.pitch_frames += 1;
                     if (a > 0.0) == (b > 0.0) {
                         self.voicing_agree += 1;
