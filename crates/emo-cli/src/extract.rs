@@ -95,19 +95,10 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
         return run_stdin(&a, &settings, &read);
     }
-    let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
-    crate::progress::notes(&found.notes);
-    let (mut files, missing) = (found.files, found.errors);
-    if let Some(shard) = a.shard {
-        files = shard.select(&files);
-    }
     if a.store.is_some() && a.lld.is_some() {
         anyhow::bail!("--store keeps functionals only; run --lld without --store");
     }
-    let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
-    if let Some(dir) = &a.lld {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    let (files, missing, mut failures) = list_inputs(&a)?;
     if a.segment != emo_segment::Method::None {
         return run_segmented(&a, &settings, &read, &files, failures);
     }
@@ -148,12 +139,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
             Err(e) => failures.push(e),
         }
     }
-    let what = format!(
-        "{} of {} files",
-        table.rows.len(),
-        files.len() + missing.len()
-    );
-    write_table(&a, &settings, &table, &what)?;
+    let what = format!("{} of {} files", table.rows.len(), files.len() + missing);
+    write_table(&a, &table, &what, &describe(&settings))?;
     finish(failures)
 }
 
@@ -178,16 +165,7 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
     if a.loudness != LoudnessMode::default() || a.fix_quirks {
         anyhow::bail!("--loudness and --fix-quirks choose IS10 variants; eGeMAPS has none");
     }
-    let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
-    crate::progress::notes(&found.notes);
-    let (mut files, missing) = (found.files, found.errors);
-    if let Some(shard) = a.shard {
-        files = shard.select(&files);
-    }
-    let mut failures: Vec<String> = missing.iter().map(ToString::to_string).collect();
-    if let Some(dir) = &a.lld {
-        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
-    }
+    let (files, missing, mut failures) = list_inputs(a)?;
     let bar = crate::progress::bar(files.len(), "files");
     let results =
         emo_features::batch::extract_batch_choice(&files, choice, read, a.jobs, |_| bar.inc(1));
@@ -212,17 +190,8 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
             Err(e) => failures.push(e.to_string()),
         }
     }
-    table
-        .write_with_threads(&a.output, a.format, a.jobs)
-        .with_context(|| format!("cannot write {}", a.output.display()))?;
-    eprintln!(
-        "{} of {} files -> {} ({} features, {})",
-        table.rows.len(),
-        files.len() + missing.len(),
-        a.output.display(),
-        table.columns.len(),
-        choice.set
-    );
+    let what = format!("{} of {} files", table.rows.len(), files.len() + missing);
+    write_table(a, &table, &what, &choice.set.to_string())?;
     finish(failures)
 }
 
@@ -258,7 +227,7 @@ fn run_segmented(
         }
     }
     let what = format!("{} segments of {done} of {total} files", table.rows.len());
-    write_table(a, settings, &table, &what)?;
+    write_table(a, &table, &what, &describe(settings))?;
     finish(failures)
 }
 
@@ -293,9 +262,9 @@ fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Re
     // what was decided is written, even if the stream then failed
     write_table(
         a,
-        settings,
         &table,
         &format!("{} row(s) from stdin", table.rows.len()),
+        &describe(settings),
     )?;
     finish(r.err().map(|e| e.to_string()).into_iter().collect())
 }
@@ -308,17 +277,39 @@ fn empty_table(settings: &Settings) -> FeatureTable {
     }
 }
 
-/// Writes the table to `--output` and says so: `{what} -> OUTPUT (N features, ...)`.
-fn write_table(a: &Args, settings: &Settings, table: &FeatureTable, what: &str) -> Result<()> {
+/// The input files (walked, sharded), the inputs that could not be listed,
+/// and those as the first failures; creates the `--lld` directory.
+fn list_inputs(a: &Args) -> Result<(Vec<PathBuf>, usize, Vec<String>)> {
+    let found = emo_audio::find_audio_files(&a.inputs, a.follow_links);
+    crate::progress::notes(&found.notes);
+    let mut files = found.files;
+    if let Some(shard) = a.shard {
+        files = shard.select(&files);
+    }
+    let failures: Vec<String> = found.errors.iter().map(ToString::to_string).collect();
+    if let Some(dir) = &a.lld {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    Ok((files, failures.len(), failures))
+}
+
+/// The set and loudness, for the line that reports a written table.
+fn describe(settings: &Settings) -> String {
+    format!(
+        "{}, loudness {}",
+        settings.feature_set, settings.quirks.loudness
+    )
+}
+
+/// Writes the table to `--output` and says so: `{what} -> OUTPUT (N features, {set})`.
+fn write_table(a: &Args, table: &FeatureTable, what: &str, set: &str) -> Result<()> {
     table
         .write_with_threads(&a.output, a.format, a.jobs)
         .with_context(|| format!("cannot write {}", a.output.display()))?;
     eprintln!(
-        "{what} -> {} ({} features, {}, loudness {})",
+        "{what} -> {} ({} features, {set})",
         a.output.display(),
         table.columns.len(),
-        settings.feature_set,
-        settings.quirks.loudness
     );
     Ok(())
 }
