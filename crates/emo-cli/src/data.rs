@@ -6,8 +6,9 @@ use anyhow::{bail, Result};
 use emo_corpus::{Corpus, PAPER_CLASSES};
 use emo_dae::{Corruption, DaeConfig, LossScale, Stage};
 use emo_eval::Data;
+use emo_features::sets::{Choice, SetName};
 use emo_features::table::FeatureTable;
-use emo_lld::{FeatureSet, LoudnessMode, Quirks, Settings};
+use emo_lld::{LoudnessMode, Quirks};
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -24,9 +25,9 @@ pub struct FeatureArgs {
     /// Feature store: extracted features are kept here and reused.
     #[arg(long, default_value = "emo-pipe-store")]
     pub store: PathBuf,
-    /// Feature set for extraction.
+    /// Feature set for extraction: is10, is10-compat or egemaps.
     #[arg(long, default_value = "is10")]
-    pub feature_set: FeatureSet,
+    pub feature_set: SetName,
     /// Loudness for extraction (see `extract --help`).
     #[arg(long, default_value = "documented")]
     pub loudness: LoudnessMode,
@@ -39,9 +40,9 @@ pub struct FeatureArgs {
 }
 
 impl FeatureArgs {
-    pub fn settings(&self) -> Settings {
-        Settings {
-            feature_set: self.feature_set,
+    pub fn choice(&self) -> Choice {
+        Choice {
+            set: self.feature_set,
             quirks: Quirks {
                 loudness: self.loudness,
                 ..Quirks::default()
@@ -74,13 +75,16 @@ impl FeatureArgs {
             }
             return Ok((map, left_out));
         }
-        let settings = self.settings();
+        let choice = self.choice();
         let read = emo_audio::ReadOptions::default();
-        let store =
-            emo_store::Store::open(&self.store, &emo_store::settings_key(&settings, &read))?;
+        let store = emo_store::Store::open_with_width(
+            &self.store,
+            &emo_store::choice_key(&choice, &read),
+            emo_store::width(choice.set),
+        )?;
         let files: Vec<PathBuf> = corpus.utterances.iter().map(|u| u.path.clone()).collect();
         let bar = progress::bar(files.len(), "files");
-        let results = store.features(&files, &settings, &read, self.jobs, |_, _| bar.inc(1));
+        let results = store.features_of(&files, &choice, &read, self.jobs, |_, _| bar.inc(1));
         bar.finish_and_clear();
         let mut map = HashMap::new();
         for (u, r) in corpus.utterances.iter().zip(results) {

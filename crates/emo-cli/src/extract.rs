@@ -145,7 +145,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
 }
 
 /// Whole files through the feature-set seam (the sets other than IS10, whose
-/// stores, segments and streams are not wired yet).
+/// segments and streams are not wired yet).
 fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
     let not_yet = |what: &str| {
         anyhow::anyhow!(
@@ -153,8 +153,8 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
             choice.set
         )
     };
-    if a.store.is_some() {
-        return Err(not_yet("--store"));
+    if a.store.is_some() && a.lld.is_some() {
+        anyhow::bail!("--store keeps functionals only; run --lld without --store");
     }
     if a.segment != emo_segment::Method::None {
         return Err(not_yet("--segment"));
@@ -167,8 +167,28 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
     }
     let (files, missing, mut failures) = list_inputs(a)?;
     let bar = crate::progress::bar(files.len(), "files");
-    let results =
-        emo_features::batch::extract_batch_choice(&files, choice, read, a.jobs, |_| bar.inc(1));
+    // per file: its features, and the whole extraction when it was computed now
+    type Outcome = Result<(Vec<f32>, Option<emo_features::sets::AnyExtracted>), String>;
+    let results: Vec<Outcome> = if let Some(dir) = &a.store {
+        let store = emo_store::Store::open_with_width(
+            dir,
+            &emo_store::choice_key(choice, read),
+            emo_store::width(choice.set),
+        )?;
+        store
+            .features_of(&files, choice, read, a.jobs, |_, _| bar.inc(1))
+            .into_iter()
+            .map(|x| x.map(|v| (v, None)).map_err(|e| e.to_string()))
+            .collect()
+    } else {
+        emo_features::batch::extract_batch_choice(&files, choice, read, a.jobs, |_| bar.inc(1))
+            .into_iter()
+            .map(|x| {
+                x.map(|x| (x.features().to_vec(), Some(x)))
+                    .map_err(|e| e.to_string())
+            })
+            .collect()
+    };
     bar.finish_and_clear();
     let mut table = FeatureTable {
         columns: choice
@@ -178,16 +198,16 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
     };
     for (name, r) in row_names(&files).into_iter().zip(results) {
         match r {
-            Ok(x) => {
-                if let Some(dir) = &a.lld {
+            Ok((features, x)) => {
+                if let (Some(dir), Some(x)) = (&a.lld, &x) {
                     let p = dir.join(format!("{name}.csv"));
                     if let Err(e) = write_atomic(&p, x.lld_csv().as_bytes()) {
                         failures.push(e.to_string());
                     }
                 }
-                table.rows.push((name, x.into_features()));
+                table.rows.push((name, features));
             }
-            Err(e) => failures.push(e.to_string()),
+            Err(e) => failures.push(e),
         }
     }
     let what = format!("{} of {} files", table.rows.len(), files.len() + missing);

@@ -65,6 +65,14 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "none" => None,
         s => Some(s.parse::<Norm>().map_err(anyhow::Error::msg)?),
     };
+    if a.source.features.is_empty() && a.source.choice().is10().is_none() {
+        anyhow::bail!(
+            "--feature-set {}: models are IS10 models for now (classify extracts IS10); \
+evaluate --feature-set {} compares the set",
+            a.source.feature_set,
+            a.source.feature_set
+        );
+    }
     let (data, _, names, left_out) = labelled_data(&a.corpus, a.classes.as_deref(), &a.source)?;
     let neutral = match &a.dae.neutral {
         Some(_) if a.norm != Norm::MinMax => {

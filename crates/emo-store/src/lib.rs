@@ -4,7 +4,8 @@
 //! (a line without its final newline is discarded on the next open), and the
 //! next run computes only what is missing. A changed setting has another file.
 
-use emo_features::{extract_file, FeatureError};
+use emo_features::sets::{Choice, SetName};
+use emo_features::FeatureError;
 use emo_lld::Settings;
 use rayon::prelude::*;
 use std::collections::HashMap;
@@ -61,11 +62,11 @@ impl Shard {
     }
 }
 
-/// The fingerprint of everything that changes the numbers.
+/// The fingerprint of everything that changes the numbers (IS10).
 pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> String {
     let q = &settings.quirks;
     let flag = |on: bool| if on { "opensmile3" } else { "fixed" };
-    let mut key = format!(
+    let key = format!(
         "r{}-{}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
         emo_features::FEATURE_REVISION,
         settings.feature_set,
@@ -74,6 +75,35 @@ pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> Strin
         flag(q.broken_jitter_threshold),
         read.mode
     );
+    with_read_span(key, read)
+}
+
+/// The fingerprint of any feature set's numbers; IS10's is [`settings_key`]
+/// (so stores written before other sets existed stay valid).
+pub fn choice_key(choice: &Choice, read: &emo_audio::ReadOptions) -> String {
+    match choice.is10() {
+        Some(settings) => settings_key(&settings, read),
+        None => with_read_span(
+            format!(
+                "r{}-{}-input-{}",
+                emo_features::FEATURE_REVISION,
+                choice.set,
+                read.mode
+            ),
+            read,
+        ),
+    }
+}
+
+/// Number of features a set's store lines hold.
+pub fn width(set: SetName) -> usize {
+    match set {
+        SetName::Is10(_) => emo_features::N_FEATURES,
+        SetName::Egemaps => emo_egemaps::functionals::N_FUNCTIONALS,
+    }
+}
+
+fn with_read_span(mut key: String, read: &emo_audio::ReadOptions) -> String {
     // what is read of each file (keys of whole, all-channel reads are unchanged)
     if let emo_audio::Channels::Mask(m) = read.channels {
         key.push_str(&format!("-channels-{m:x}"));
@@ -104,8 +134,14 @@ pub struct Store {
 }
 
 impl Store {
-    /// Opens (or creates) the store for a setting in `dir`, dropping a torn last line.
+    /// Opens (or creates) the IS10 store for a setting in `dir`, dropping a torn last line.
     pub fn open(dir: &Path, key: &str) -> Result<Self, StoreError> {
+        Self::open_with_width(dir, key, emo_features::N_FEATURES)
+    }
+
+    /// [`Store::open`] for lines of `width` features (see [`width`]); lines
+    /// of another width are ignored.
+    pub fn open_with_width(dir: &Path, key: &str, width: usize) -> Result<Self, StoreError> {
         let io = |path: &Path| {
             let path = path.to_owned();
             move |source| StoreError::Io { path, source }
@@ -136,7 +172,7 @@ impl Store {
             };
             let v: Result<Vec<f32>, _> = vals.split(',').map(str::parse::<f32>).collect();
             if let Ok(v) = v {
-                if v.len() == emo_features::N_FEATURES {
+                if v.len() == width {
                     done.insert(k.to_string(), v);
                 }
             }
@@ -198,6 +234,25 @@ impl Store {
     where
         F: Fn(&Path, bool) + Sync,
     {
+        let choice = Choice {
+            set: SetName::Is10(settings.feature_set),
+            quirks: settings.quirks,
+        };
+        self.features_of(files, &choice, read, threads, on_done)
+    }
+
+    /// [`Store::features`] for any feature set.
+    pub fn features_of<F>(
+        &self,
+        files: &[PathBuf],
+        choice: &Choice,
+        read: &emo_audio::ReadOptions,
+        threads: usize,
+        on_done: F,
+    ) -> Vec<Result<Vec<f32>, FeatureError>>
+    where
+        F: Fn(&Path, bool) + Sync,
+    {
         let run = || {
             files
                 .par_iter()
@@ -207,7 +262,8 @@ impl Store {
                         on_done(p, false);
                         return Ok(v.clone());
                     }
-                    let r = extract_file(p, settings, read).map(|x| x.features);
+                    let r = emo_features::sets::extract_file(p, choice, read)
+                        .map(|x| x.into_features());
                     if let (Ok(v), Some(k)) = (&r, &key) {
                         // A store that cannot be written is not worth failing a
                         // file for: the features are still returned.
@@ -236,6 +292,37 @@ mod tests {
         assert!("0/3".parse::<Shard>().is_err());
         assert!("4/3".parse::<Shard>().is_err());
         assert!("x".parse::<Shard>().is_err());
+    }
+
+    #[test]
+    fn every_set_has_its_own_key_and_is10_keeps_its_old_one() {
+        let read = emo_audio::ReadOptions::default();
+        let is10 = Settings::default();
+        let c = Choice {
+            set: SetName::Is10(is10.feature_set),
+            quirks: is10.quirks,
+        };
+        assert_eq!(choice_key(&c, &read), settings_key(&is10, &read));
+        let e = Choice {
+            set: SetName::Egemaps,
+            ..c
+        };
+        assert!(choice_key(&e, &read).contains("egemaps"));
+        assert_ne!(choice_key(&e, &read), choice_key(&c, &read));
+        assert_eq!(width(SetName::Egemaps), 88);
+    }
+
+    #[test]
+    fn lines_of_another_width_are_ignored() {
+        let dir = std::env::temp_dir().join(format!("emo-store-w-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let s = Store::open_with_width(&dir, "k", 88).unwrap();
+        s.append("a", &[0.5f32; 88]).unwrap();
+        s.append("b", &[0.5f32; 87]).unwrap();
+        drop(s);
+        let s = Store::open_with_width(&dir, "k", 88).unwrap();
+        assert_eq!(s.len(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
