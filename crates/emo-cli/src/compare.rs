@@ -60,18 +60,24 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if !c.only_in_ours.is_empty() {
         out!("{} files only in ours", c.only_in_ours.len());
     }
+    let groups = c.groups(a.min_r);
+    let w = groups
+        .iter()
+        .map(|g| g.group.len())
+        .max()
+        .unwrap_or(0)
+        .max(10);
     out!(
-        "\n{:<10} {:>8} {:>12} {:>10} {:>10}",
+        "\n{:<w$} {:>8} {:>12} {:>10} {:>10}",
         "group",
         "features",
         format!("r >= {}", a.min_r),
         "min r",
         "median r"
     );
-    let groups = c.groups(a.min_r);
     for g in &groups {
         out!(
-            "{:<10} {:>8} {:>12} {:>10.6} {:>10.6}",
+            "{:<w$} {:>8} {:>12} {:>10.6} {:>10.6}",
             g.group,
             g.features,
             g.at_least,

@@ -140,9 +140,37 @@ pub fn compare(ours: &FeatureTable, reference: &FeatureTable) -> Result<Comparis
     })
 }
 
-/// The LLD group a feature belongs to.
+/// The LLD group a feature belongs to: IS10's loudness, MFCC, mel bands, LSP
+/// and pitch, or eGeMAPS's frequency (F0, formants), energy (loudness, HNR,
+/// jitter, shimmer), spectral balance (alpha ratio, Hammarberg, slopes,
+/// harmonic levels, flux, MFCC) and temporal groups (Eyben et al. 2016, §3).
 pub fn group_of(feature: &str) -> &'static str {
-    if feature.starts_with("pcm_loudness") {
+    const TEMPORAL: [&str; 7] = [
+        "loudnessPeaksPerSec",
+        "VoicedSegmentsPerSec",
+        "MeanVoicedSegmentLengthSec",
+        "StddevVoicedSegmentLengthSec",
+        "MeanUnvoicedSegmentLength",
+        "StddevUnvoicedSegmentLength",
+        "equivalentSoundLevel_dBp",
+    ];
+    let formant =
+        |f: &str| ["F1", "F2", "F3"].iter().any(|p| f.starts_with(p)) && !f.contains("amplitude");
+    // eGeMAPS's names all carry its smoothing, `_sma3` or `_sma3nz`
+    let egemaps = feature.contains("_sma3");
+    if TEMPORAL.contains(&feature) {
+        "egemaps temporal"
+    } else if egemaps && (feature.starts_with("F0semitone") || formant(feature)) {
+        "egemaps frequency"
+    } else if egemaps
+        && ["loudness_sma3", "HNRdBACF", "jitterLocal", "shimmerLocaldB"]
+            .iter()
+            .any(|p| feature.starts_with(p))
+    {
+        "egemaps energy"
+    } else if egemaps {
+        "egemaps spectral"
+    } else if feature.starts_with("pcm_loudness") {
         "loudness"
     } else if feature.starts_with("mfcc") {
         "mfcc"
@@ -172,36 +200,59 @@ impl Comparison {
     }
 
     /// Per-group counts of features with r ≥ `min_r`, in the order loudness,
-    /// MFCC, mel bands, LSP, pitch.
+    /// MFCC, mel bands, LSP, pitch, then eGeMAPS's groups.
     pub fn groups(&self, min_r: f64) -> Vec<GroupSummary> {
-        ["loudness", "mfcc", "mel bands", "lsp", "pitch"]
-            .iter()
-            .filter_map(|&g| {
-                let mut rs: Vec<f64> = self
-                    .stats
-                    .iter()
-                    .filter(|s| group_of(&s.name) == g)
-                    .map(|s| s.r)
-                    .collect();
-                if rs.is_empty() {
-                    return None;
-                }
-                rs.sort_by(f64::total_cmp);
-                Some(GroupSummary {
-                    group: g,
-                    features: rs.len(),
-                    at_least: rs.iter().filter(|&&r| r >= min_r).count(),
-                    min_r: rs[0],
-                    median_r: rs[rs.len() / 2],
-                })
+        [
+            "loudness",
+            "mfcc",
+            "mel bands",
+            "lsp",
+            "pitch",
+            "egemaps frequency",
+            "egemaps energy",
+            "egemaps spectral",
+            "egemaps temporal",
+        ]
+        .iter()
+        .filter_map(|&g| {
+            let mut rs: Vec<f64> = self
+                .stats
+                .iter()
+                .filter(|s| group_of(&s.name) == g)
+                .map(|s| s.r)
+                .collect();
+            if rs.is_empty() {
+                return None;
+            }
+            rs.sort_by(f64::total_cmp);
+            Some(GroupSummary {
+                group: g,
+                features: rs.len(),
+                at_least: rs.iter().filter(|&&r| r >= min_r).count(),
+                min_r: rs[0],
+                median_r: rs[rs.len() / 2],
             })
-            .collect()
+        })
+        .collect()
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn egemaps_features_fall_into_its_four_groups_and_is10_into_its_five() {
+        let names = emo_egemaps::functionals::names();
+        let count = |g: &str| names.iter().filter(|n| group_of(n) == g).count();
+        assert_eq!(count("egemaps frequency"), 22);
+        assert_eq!(count("egemaps energy"), 16);
+        assert_eq!(count("egemaps spectral"), 43);
+        assert_eq!(count("egemaps temporal"), 7);
+        for n in crate::feature_names(emo_lld::FeatureSet::Is10) {
+            assert!(!group_of(&n).starts_with("egemaps"), "{n}");
+        }
+    }
 
     #[test]
     fn pearson_cases() {
