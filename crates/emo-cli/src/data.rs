@@ -84,7 +84,7 @@ impl FeatureArgs {
         )?;
         let files: Vec<PathBuf> = corpus.utterances.iter().map(|u| u.path.clone()).collect();
         let bar = progress::bar(files.len(), "files");
-        let results = store.features_of(&files, &choice, &read, self.jobs, |_, _| bar.inc(1));
+        let results = store.features(&files, &choice, &read, self.jobs, |_, _| bar.inc(1));
         bar.finish_and_clear();
         let mut map = HashMap::new();
         for (u, r) in corpus.utterances.iter().zip(results) {

@@ -1,7 +1,6 @@
 use anyhow::{Context, Result};
-use emo_features::batch::extract_batch;
 use emo_features::sets::{Choice, SetName};
-use emo_features::table::{lld_csv, write_atomic, FeatureTable, Format};
+use emo_features::table::{write_atomic, FeatureTable, Format};
 use emo_features::{feature_names, row_names};
 use emo_lld::{LoudnessMode, Quirks, Settings};
 use std::path::PathBuf;
@@ -98,54 +97,22 @@ pub fn run(a: Args) -> Result<ExitCode> {
     if a.store.is_some() && a.lld.is_some() {
         anyhow::bail!("--store keeps functionals only; run --lld without --store");
     }
-    let (files, missing, mut failures) = list_inputs(&a)?;
+    let (files, missing, failures) = list_inputs(&a)?;
     if a.segment != emo_segment::Method::None {
         return run_segmented(&a, &settings, &read, &files, failures);
     }
-    let bar = crate::progress::bar(files.len(), "files");
-    // per file: its features, and its contours when they were computed now
-    type Outcome = Result<(Vec<f32>, Option<emo_lld::Contours>), String>;
-    let results: Vec<Outcome> = if let Some(dir) = &a.store {
-        let store = emo_store::Store::open(dir, &emo_store::settings_key(&settings, &read))?;
-        store
-            .features(&files, &settings, &read, a.jobs, |_, _| bar.inc(1))
-            .into_iter()
-            .map(|x| x.map(|v| (v, None)).map_err(|e| e.to_string()))
-            .collect()
-    } else {
-        extract_batch(&files, &settings, &read, a.jobs, |_, _| bar.inc(1))
-            .into_iter()
-            .map(|x| {
-                x.map(|x| (x.features, Some(x.contours)))
-                    .map_err(|e| e.to_string())
-            })
-            .collect()
-    };
-    bar.finish_and_clear();
-
-    let mut table = empty_table(&settings);
-    let names = row_names(&files);
-    for (name, r) in names.into_iter().zip(results) {
-        match r {
-            Ok((features, contours)) => {
-                if let (Some(dir), Some(c)) = (&a.lld, &contours) {
-                    let p = dir.join(format!("{name}.csv"));
-                    if let Err(e) = write_atomic(&p, lld_csv(c).as_bytes()) {
-                        failures.push(e.to_string());
-                    }
-                }
-                table.rows.push((name, features));
-            }
-            Err(e) => failures.push(e),
-        }
-    }
-    let what = format!("{} of {} files", table.rows.len(), files.len() + missing);
-    write_table(&a, &table, &what, &describe(&settings))?;
-    finish(failures)
+    run_files(
+        &a,
+        &choice,
+        &read,
+        &files,
+        missing,
+        failures,
+        &describe(&settings),
+    )
 }
 
-/// Whole files through the feature-set seam (the sets other than IS10, whose
-/// segments and streams are not wired yet).
+/// The sets other than IS10, whose segments and streams are not wired yet.
 fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
     let not_yet = |what: &str| {
         anyhow::anyhow!(
@@ -165,7 +132,29 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
     if a.loudness != LoudnessMode::default() || a.fix_quirks {
         anyhow::bail!("--loudness and --fix-quirks choose IS10 variants; eGeMAPS has none");
     }
-    let (files, missing, mut failures) = list_inputs(a)?;
+    let (files, missing, failures) = list_inputs(a)?;
+    run_files(
+        a,
+        choice,
+        read,
+        &files,
+        missing,
+        failures,
+        &choice.set.to_string(),
+    )
+}
+
+/// Whole files of any set, one row each, through the store when `--store` is
+/// given; LLD files with `--lld`. `set` describes the set in the report line.
+fn run_files(
+    a: &Args,
+    choice: &Choice,
+    read: &emo_audio::ReadOptions,
+    files: &[PathBuf],
+    missing: usize,
+    mut failures: Vec<String>,
+    set: &str,
+) -> Result<ExitCode> {
     let bar = crate::progress::bar(files.len(), "files");
     // per file: its features, and the whole extraction when it was computed now
     type Outcome = Result<(Vec<f32>, Option<emo_features::sets::AnyExtracted>), String>;
@@ -176,12 +165,12 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
             emo_store::width(choice.set),
         )?;
         store
-            .features_of(&files, choice, read, a.jobs, |_, _| bar.inc(1))
+            .features(files, choice, read, a.jobs, |_, _| bar.inc(1))
             .into_iter()
             .map(|x| x.map(|v| (v, None)).map_err(|e| e.to_string()))
             .collect()
     } else {
-        emo_features::batch::extract_batch_choice(&files, choice, read, a.jobs, |_| bar.inc(1))
+        emo_features::batch::extract_batch_choice(files, choice, read, a.jobs, |_| bar.inc(1))
             .into_iter()
             .map(|x| {
                 x.map(|x| (x.features().to_vec(), Some(x)))
@@ -196,7 +185,7 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
             .map_err(anyhow::Error::msg)?,
         ..Default::default()
     };
-    for (name, r) in row_names(&files).into_iter().zip(results) {
+    for (name, r) in row_names(files).into_iter().zip(results) {
         match r {
             Ok((features, x)) => {
                 if let (Some(dir), Some(x)) = (&a.lld, &x) {
@@ -211,7 +200,7 @@ fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<E
         }
     }
     let what = format!("{} of {} files", table.rows.len(), files.len() + missing);
-    write_table(a, &table, &what, &choice.set.to_string())?;
+    write_table(a, &table, &what, set)?;
     finish(failures)
 }
 

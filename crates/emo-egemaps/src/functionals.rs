@@ -4,8 +4,8 @@
 use crate::{quirks, Llds, N_SPECTRAL};
 use emo_dsp::smoothing::moving_average3;
 use emo_functionals::peaks::peak_stats;
-use emo_functionals::percentile;
 use emo_functionals::segments::{length_stats, segment_lengths, SegmentKind};
+use emo_functionals::{mean, moments, percentile};
 
 /// Frame period of every contour (s).
 const PERIOD: f32 = 0.01;
@@ -57,19 +57,21 @@ pub fn names() -> Vec<String> {
     for b in UNVOICED_SPECTRAL {
         v.push(format!("{b}_sma3nz_amean"));
     }
-    for b in [
-        "loudnessPeaksPerSec",
-        "VoicedSegmentsPerSec",
-        "MeanVoicedSegmentLengthSec",
-        "StddevVoicedSegmentLengthSec",
-        "MeanUnvoicedSegmentLength",
-        "StddevUnvoicedSegmentLength",
-        "equivalentSoundLevel_dBp",
-    ] {
-        v.push(b.to_string());
-    }
+    v.extend(TEMPORAL_NAMES.map(String::from));
     v
 }
+
+/// The last seven features: the temporal ones and the equivalent sound level,
+/// named without an LLD.
+pub const TEMPORAL_NAMES: [&str; 7] = [
+    "loudnessPeaksPerSec",
+    "VoicedSegmentsPerSec",
+    "MeanVoicedSegmentLengthSec",
+    "StddevVoicedSegmentLengthSec",
+    "MeanUnvoicedSegmentLength",
+    "StddevUnvoicedSegmentLength",
+    "equivalentSoundLevel_dBp",
+];
 
 const VOICE_NAMES: [&str; 14] = [
     "jitterLocal",
@@ -113,16 +115,10 @@ pub fn mean_stddev_norm(x: &[f32]) -> (f32, f32) {
     if x.is_empty() {
         return (0.0, 0.0);
     }
-    let mean = (x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len() as f64) as f32;
-    let m = f64::from(mean);
-    let m2 = x.iter().map(|&v| (f64::from(v) - m).powi(2)).sum::<f64>() / x.len() as f64;
-    let norm = if m2 > 0.0 {
-        let d = if m == 0.0 { 1.0 } else { m };
-        (m2.sqrt() / d) as f32
-    } else {
-        0.0
-    };
-    (mean, norm)
+    let m = mean(x);
+    let (sd, _, _) = moments(x, m);
+    let d = if m == 0.0 { 1.0 } else { f64::from(m) };
+    (m, (sd / d) as f32)
 }
 
 fn nonzero(x: &[f32]) -> Vec<f32> {

@@ -8,6 +8,7 @@ pub mod quirks;
 pub mod source;
 pub mod spectral;
 
+use emo_dsp::pitch_viterbi::TrackedPitch;
 pub use spectral::{SpectralBranch, SpectralFrame};
 
 use emo_dsp::smoothing::moving_average3;
@@ -134,19 +135,8 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
     let (mut branch, mut pitch) = analyzers(sample_rate, g20, g60);
     let mut formants = Vec::new();
     let mut energy = Vec::new();
-    let n20 = g20.count(samples.len());
-    let mut spectral_frames = Vec::with_capacity(n20);
-    let mut k = 0;
-    while k + 4 <= n20 {
-        spectral_frames
-            .extend(branch.analyse4(std::array::from_fn(|l| g20.frame(samples, 0, k + l))));
-        k += 4;
-    }
-    for k in k..n20 {
-        spectral_frames.push(branch.analyse(g20.frame(samples, 0, k)));
-    }
-    for (k, f) in spectral_frames.into_iter().enumerate() {
-        energy.push(source::mean_square(g20.frame(samples, 0, k)));
+    let mut spectral = |f: SpectralFrame, frame: &[f32], raw: &mut Vec<Vec<f32>>| {
+        energy.push(source::mean_square(frame));
         let values = [
             f.loudness,
             f.alpha_ratio,
@@ -163,11 +153,55 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
             c.push(v);
         }
         formants.push(f.formants);
+    };
+    let n20 = g20.count(samples.len());
+    let mut k = 0;
+    while k + 4 <= n20 {
+        let frames: [&[f32]; 4] = std::array::from_fn(|l| g20.frame(samples, 0, k + l));
+        for (f, frame) in branch.analyse4(frames).into_iter().zip(frames) {
+            spectral(f, frame, &mut raw);
+        }
+        k += 4;
+    }
+    for k in k..n20 {
+        let frame = g20.frame(samples, 0, k);
+        spectral(branch.analyse(frame), frame, &mut raw);
     }
 
+    // each 60 ms frame's voice descriptors once the tracker has decided its
+    // F0 (a few frames later); only the magnitudes of undecided frames are kept
     let mut tracker = source::F0Tracker::default();
     let mut tracked = Vec::new();
-    let mut mags = Vec::new();
+    let mut voice = source::VoiceAnalyzer::new(g60, sample_rate);
+    let mut pending: std::collections::VecDeque<Vec<f32>> = Default::default();
+    let no_formants = emo_dsp::formants::Formants::default();
+    let mut voice_rows = |tracked: &[TrackedPitch],
+                          pending: &mut std::collections::VecDeque<Vec<f32>>,
+                          raw: &mut Vec<Vec<f32>>| {
+        let done = raw[N_SPECTRAL].len();
+        for (k, t) in tracked.iter().enumerate().skip(done) {
+            let mag = pending.pop_front().unwrap_or_default();
+            let fm = formants.get(k).unwrap_or(&no_formants);
+            let v = voice.analyse(t.f0, &mag, fm, samples);
+            let values = [
+                emo_dsp::pitch_viterbi::semitones_from_27_5_hz(t.f0),
+                v.jitter_local,
+                v.shimmer_db,
+                v.hnr_db,
+                v.h1_h2,
+                v.h1_a3,
+            ];
+            for (c, val) in raw[N_SPECTRAL..].iter_mut().zip(values) {
+                c.push(val);
+            }
+            for i in 0..3 {
+                let col = N_SPECTRAL + 6 + 3 * i;
+                raw[col].push(fm.frequency.get(i).copied().unwrap_or(0.0) as f32);
+                raw[col + 1].push(fm.bandwidth.get(i).copied().unwrap_or(0.0) as f32);
+                raw[col + 2].push(v.formant_levels[i]);
+            }
+        }
+    };
     let n60 = g60.count(samples.len());
     let mut windowed = vec![0.0f32; g60.size];
     let mut k = 0;
@@ -178,42 +212,22 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
         let cands = pitch.analyse4(frames);
         for (l, c) in cands.into_iter().enumerate() {
             emo_dsp::window::apply_window(frames[l], pitch.window(), &mut windowed);
+            pending.push_back(pitch.last_lanes()[l].clone());
             tracker.push(c, source::rms(&windowed), &mut tracked);
-            mags.push(pitch.last_lanes()[l].clone());
+            voice_rows(&tracked, &mut pending, &mut raw);
         }
         k += 4;
     }
     for k in k..n60 {
         let c = pitch.analyse(g60.frame(samples, 0, k));
         let (windowed, mag) = pitch.last_frame();
+        pending.push_back(mag.to_vec());
         tracker.push(c, source::rms(windowed), &mut tracked);
-        mags.push(mag.to_vec());
+        voice_rows(&tracked, &mut pending, &mut raw);
     }
     let decided_before_flush = tracked.len();
     tracker.finish(&mut tracked);
-    let mut voice = source::VoiceAnalyzer::new(g60, sample_rate);
-    let no_formants = emo_dsp::formants::Formants::default();
-    for (k, t) in tracked.iter().enumerate() {
-        let fm = formants.get(k).unwrap_or(&no_formants);
-        let v = voice.analyse(t.f0, &mags[k], fm, samples);
-        let values = [
-            emo_dsp::pitch_viterbi::semitones_from_27_5_hz(t.f0),
-            v.jitter_local,
-            v.shimmer_db,
-            v.hnr_db,
-            v.h1_h2,
-            v.h1_a3,
-        ];
-        for (c, val) in raw[N_SPECTRAL..].iter_mut().zip(values) {
-            c.push(val);
-        }
-        for i in 0..3 {
-            let col = N_SPECTRAL + 6 + 3 * i;
-            raw[col].push(fm.frequency.get(i).copied().unwrap_or(0.0) as f32);
-            raw[col + 1].push(fm.bandwidth.get(i).copied().unwrap_or(0.0) as f32);
-            raw[col + 2].push(v.formant_levels[i]);
-        }
-    }
+    voice_rows(&tracked, &mut pending, &mut raw);
     let split = decided_before_flush.checked_sub(1);
     let columns = raw
         .iter()

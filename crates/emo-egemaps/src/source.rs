@@ -44,16 +44,16 @@ pub fn pitch_analyzer(geometry: FrameGeometry) -> PitchAnalyzer {
     )
 }
 
-/// Mean square of a frame, `Σx²/N` (accumulated in double).
+/// Mean square of a frame, `Σx²/N`, the products taken in single precision
+/// (as openSMILE's energy component does) and summed in double.
 pub fn mean_square(x: &[f32]) -> f32 {
     if x.is_empty() {
         return 0.0;
     }
-    let s: f64 = x.iter().map(|&v| f64::from(v * v)).sum();
-    (s / x.len() as f64) as f32
+    (x.iter().map(|&v| f64::from(v * v)).sum::<f64>() / x.len() as f64) as f32
 }
 
-/// Root mean square of a frame.
+/// Root mean square of a frame, in double precision throughout.
 pub fn rms(x: &[f32]) -> f32 {
     if x.is_empty() {
         return 0.0;

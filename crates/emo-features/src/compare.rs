@@ -145,20 +145,11 @@ pub fn compare(ours: &FeatureTable, reference: &FeatureTable) -> Result<Comparis
 /// jitter, shimmer), spectral balance (alpha ratio, Hammarberg, slopes,
 /// harmonic levels, flux, MFCC) and temporal groups (Eyben et al. 2016, §3).
 pub fn group_of(feature: &str) -> &'static str {
-    const TEMPORAL: [&str; 7] = [
-        "loudnessPeaksPerSec",
-        "VoicedSegmentsPerSec",
-        "MeanVoicedSegmentLengthSec",
-        "StddevVoicedSegmentLengthSec",
-        "MeanUnvoicedSegmentLength",
-        "StddevUnvoicedSegmentLength",
-        "equivalentSoundLevel_dBp",
-    ];
     let formant =
         |f: &str| ["F1", "F2", "F3"].iter().any(|p| f.starts_with(p)) && !f.contains("amplitude");
     // eGeMAPS's names all carry its smoothing, `_sma3` or `_sma3nz`
     let egemaps = feature.contains("_sma3");
-    if TEMPORAL.contains(&feature) {
+    if emo_egemaps::functionals::TEMPORAL_NAMES.contains(&feature) {
         "egemaps temporal"
     } else if egemaps && (feature.starts_with("F0semitone") || formant(feature)) {
         "egemaps frequency"

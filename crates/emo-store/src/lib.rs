@@ -226,25 +226,6 @@ impl Store {
     pub fn features<F>(
         &self,
         files: &[PathBuf],
-        settings: &Settings,
-        read: &emo_audio::ReadOptions,
-        threads: usize,
-        on_done: F,
-    ) -> Vec<Result<Vec<f32>, FeatureError>>
-    where
-        F: Fn(&Path, bool) + Sync,
-    {
-        let choice = Choice {
-            set: SetName::Is10(settings.feature_set),
-            quirks: settings.quirks,
-        };
-        self.features_of(files, &choice, read, threads, on_done)
-    }
-
-    /// [`Store::features`] for any feature set.
-    pub fn features_of<F>(
-        &self,
-        files: &[PathBuf],
         choice: &Choice,
         read: &emo_audio::ReadOptions,
         threads: usize,
