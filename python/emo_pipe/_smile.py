@@ -22,13 +22,16 @@ class FeatureSet(enum.Enum):
     set), so here too; ``IS10_paraling`` is the maintained ``IS10_paraling``
     configuration, the default of emo-pipe's command line (``"is10"``).
     ``eGeMAPSv02`` is the extended Geneva Minimalistic Acoustic Parameter Set
-    (88 functionals, 25 LLDs; it has no delta level).
+    (88 functionals, 25 LLDs; it has no delta level). ``IS10_eGeMAPSv02``
+    is both sets' functionals in one row (1582 + 88 columns; functionals only),
+    an emo-pipe addition for models that use both.
     """
 
     IS10_paraling = "is10"
     IS10_compat = "is10-compat"
     IS10 = "is10-compat"  # an alias: opensmile.FeatureSet.IS10 is the compat set
     eGeMAPSv02 = "egemaps"
+    IS10_eGeMAPSv02 = "is10+egemaps"
 
 
 class FeatureLevel(enum.Enum):
@@ -94,7 +97,7 @@ class Smile:
 
     Args:
         feature_set: a :class:`FeatureSet` or its string (``"is10"``,
-            ``"is10-compat"``, ``"egemaps"``)
+            ``"is10-compat"``, ``"egemaps"``, ``"is10+egemaps"``)
         feature_level: a :class:`FeatureLevel` or ``"func"``, ``"lld"``,
             ``"lld_de"``
         loudness: ``"documented"`` (the whole frame's loudness) or

@@ -154,7 +154,7 @@ fn print_unit(
 }
 
 /// `classify -`: audio from stdin, each segment printed as soon as it closes.
-fn run_stream(a: &Args, model: &Model, settings: &emo_lld::Settings) -> Result<ExitCode> {
+fn run_stream(a: &Args, model: &Model, choice: &emo_features::sets::Choice) -> Result<ExitCode> {
     let method = a.segment.unwrap_or(emo_segment::Method::Auto {
         max_utterance: a.max_utterance,
     });
@@ -177,7 +177,7 @@ fn run_stream(a: &Args, model: &Model, settings: &emo_lld::Settings) -> Result<E
     let r = emo_segment::segment_source(
         name,
         &mut |sink| emo_audio::read_stream(&mut input, name, a.raw, &read, sink),
-        settings,
+        choice,
         method,
         vad,
         &mut |s| {
@@ -186,7 +186,7 @@ fn run_stream(a: &Args, model: &Model, settings: &emo_lld::Settings) -> Result<E
             }
             // a stream's speaker statistics are not known until it ends:
             // each segment goes through the model on its own
-            match model.classify_clips(&[&s.extracted.features], &[None]) {
+            match model.classify_clips(&[s.extracted.features()], &[None]) {
                 Ok(mut v) => {
                     if let Some((p, route)) = v.pop() {
                         if routes.insert(route as u8) && route != Route::Main {
@@ -307,7 +307,7 @@ fn collect(a: &Args) -> Result<(Vec<Item>, Vec<String>)> {
 
 pub fn run(a: Args) -> Result<ExitCode> {
     let model = load(a.model.as_deref())?;
-    let settings = model.settings()?;
+    let choice = model.choice()?;
     let read = emo_audio::ReadOptions {
         max_seconds: Some(a.max_duration),
         ..Default::default()
@@ -316,7 +316,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         if a.plot.is_some() {
             anyhow::bail!("--plot draws a file's timeline; it does not take a stream on stdin");
         }
-        return run_stream(&a, &model, &settings);
+        return run_stream(&a, &model, &choice);
     }
     let (items, missing) = collect(&a)?;
     if a.plot.is_some() && items.len() + missing.len() != 1 {
@@ -329,9 +329,8 @@ pub fn run(a: Args) -> Result<ExitCode> {
     });
     let vad = a.vad.options()?;
     let bar = crate::progress::bar(files.len(), "files");
-    let results = emo_segment::segment_batch(&files, &read, &settings, method, vad, a.jobs, |_| {
-        bar.inc(1)
-    });
+    let results =
+        emo_segment::segment_batch(&files, &read, &choice, method, vad, a.jobs, |_| bar.inc(1));
     bar.finish_and_clear();
     // one unit per clip or segment; `rows[k]` is None for a failed file
     let mut units: Vec<Unit> = Vec::new();
@@ -351,7 +350,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
                         times: (s.start, s.end),
                         cut,
                     });
-                    rows.push(Some(s.extracted.features));
+                    rows.push(Some(s.extracted.into_features()));
                 }
             }
             Err(e) => {

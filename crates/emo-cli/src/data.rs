@@ -25,7 +25,8 @@ pub struct FeatureArgs {
     /// Feature store: extracted features are kept here and reused.
     #[arg(long, default_value = "emo-pipe-store")]
     pub store: PathBuf,
-    /// Feature set for extraction: is10, is10-compat or egemaps.
+    /// Feature set for extraction: is10, is10-compat, egemaps or is10+egemaps
+    /// (a model records it, and `classify` extracts it).
     #[arg(long, default_value = "is10")]
     pub feature_set: SetName,
     /// Loudness for extraction (see `extract --help`).
@@ -80,7 +81,7 @@ impl FeatureArgs {
         let store = emo_store::Store::open_with_width(
             &self.store,
             &emo_store::choice_key(&choice, &read),
-            emo_store::width(choice.set),
+            choice.width(),
         )?;
         let files: Vec<PathBuf> = corpus.utterances.iter().map(|u| u.path.clone()).collect();
         let bar = progress::bar(files.len(), "files");

@@ -1,8 +1,9 @@
 use anyhow::{Context, Result};
+use emo_features::level::Level;
+use emo_features::row_names;
 use emo_features::sets::{Choice, SetName};
 use emo_features::table::{write_atomic, FeatureTable, Format};
-use emo_features::{feature_names, row_names};
-use emo_lld::{LoudnessMode, Quirks, Settings};
+use emo_lld::{LoudnessMode, Quirks};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,7 +24,8 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     lld: Option<PathBuf>,
     /// is10 (openSMILE 3.x IS10_paraling), is10-compat (the 2010 challenge
-    /// set) or egemaps (eGeMAPS v02: 88 functionals, 25 LLDs).
+    /// set), egemaps (eGeMAPS v02: 88 functionals, 25 LLDs) or is10+egemaps
+    /// (both sets' functionals in one row, 1670 columns).
     #[arg(long, default_value = "is10")]
     feature_set: SetName,
     /// Loudness: `documented` (the whole Hamming-weighted frame, the default) or
@@ -88,64 +90,31 @@ pub fn run(a: Args) -> Result<ExitCode> {
         mode: a.input_mode,
         ..Default::default()
     };
-    let Some(settings) = choice.is10() else {
-        return run_set(&a, &choice, &read);
-    };
+    if !choice.set.has_is10() && (a.loudness != LoudnessMode::default() || a.fix_quirks) {
+        anyhow::bail!(
+            "--loudness and --fix-quirks choose IS10 variants; {} has none",
+            choice.set
+        );
+    }
+    if a.lld.is_some() {
+        // a set without an LLD level is refused before any work
+        choice.names(Level::Lld).map_err(anyhow::Error::msg)?;
+    }
     if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
-        return run_stdin(&a, &settings, &read);
+        return run_stdin(&a, &choice, &read);
     }
     if a.store.is_some() && a.lld.is_some() {
         anyhow::bail!("--store keeps functionals only; run --lld without --store");
     }
     let (files, missing, failures) = list_inputs(&a)?;
     if a.segment != emo_segment::Method::None {
-        return run_segmented(&a, &settings, &read, &files, failures);
+        return run_segmented(&a, &choice, &read, &files, failures);
     }
-    run_files(
-        &a,
-        &choice,
-        &read,
-        &files,
-        missing,
-        failures,
-        &describe(&settings),
-    )
-}
-
-/// The sets other than IS10, whose segments and streams are not wired yet.
-fn run_set(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
-    let not_yet = |what: &str| {
-        anyhow::anyhow!(
-            "{what} is not available for --feature-set {} yet (whole files are)",
-            choice.set
-        )
-    };
-    if a.store.is_some() && a.lld.is_some() {
-        anyhow::bail!("--store keeps functionals only; run --lld without --store");
-    }
-    if a.segment != emo_segment::Method::None {
-        return Err(not_yet("--segment"));
-    }
-    if crate::segment::reads_stdin(&a.inputs, a.raw.is_some())? {
-        return Err(not_yet("reading stdin"));
-    }
-    if a.loudness != LoudnessMode::default() || a.fix_quirks {
-        anyhow::bail!("--loudness and --fix-quirks choose IS10 variants; eGeMAPS has none");
-    }
-    let (files, missing, failures) = list_inputs(a)?;
-    run_files(
-        a,
-        choice,
-        read,
-        &files,
-        missing,
-        failures,
-        &choice.set.to_string(),
-    )
+    run_files(&a, &choice, &read, &files, missing, failures)
 }
 
 /// Whole files of any set, one row each, through the store when `--store` is
-/// given; LLD files with `--lld`. `set` describes the set in the report line.
+/// given; LLD files with `--lld`.
 fn run_files(
     a: &Args,
     choice: &Choice,
@@ -153,7 +122,6 @@ fn run_files(
     files: &[PathBuf],
     missing: usize,
     mut failures: Vec<String>,
-    set: &str,
 ) -> Result<ExitCode> {
     let bar = crate::progress::bar(files.len(), "files");
     // per file: its features, and the whole extraction when it was computed now
@@ -162,7 +130,7 @@ fn run_files(
         let store = emo_store::Store::open_with_width(
             dir,
             &emo_store::choice_key(choice, read),
-            emo_store::width(choice.set),
+            choice.width(),
         )?;
         store
             .features(files, choice, read, a.jobs, |_, _| bar.inc(1))
@@ -179,18 +147,17 @@ fn run_files(
             .collect()
     };
     bar.finish_and_clear();
-    let mut table = FeatureTable {
-        columns: choice
-            .names(emo_features::level::Level::Functionals)
-            .map_err(anyhow::Error::msg)?,
-        ..Default::default()
-    };
+    let mut table = empty_table(choice)?;
     for (name, r) in row_names(files).into_iter().zip(results) {
         match r {
             Ok((features, x)) => {
                 if let (Some(dir), Some(x)) = (&a.lld, &x) {
                     let p = dir.join(format!("{name}.csv"));
-                    if let Err(e) = write_atomic(&p, x.lld_csv().as_bytes()) {
+                    let written = x
+                        .lld_csv()
+                        .map_err(anyhow::Error::msg)
+                        .and_then(|csv| Ok(write_atomic(&p, csv.as_bytes())?));
+                    if let Err(e) = written {
                         failures.push(e.to_string());
                     }
                 }
@@ -200,14 +167,14 @@ fn run_files(
         }
     }
     let what = format!("{} of {} files", table.rows.len(), files.len() + missing);
-    write_table(a, &table, &what, set)?;
+    write_table(a, &table, &what, &describe(choice))?;
     finish(failures)
 }
 
 /// `--segment`: one row per segment of each file.
 fn run_segmented(
     a: &Args,
-    settings: &Settings,
+    choice: &Choice,
     read: &emo_audio::ReadOptions,
     files: &[PathBuf],
     mut failures: Vec<String>,
@@ -217,18 +184,17 @@ fn run_segmented(
     }
     let vad = a.vad.options()?;
     let bar = crate::progress::bar(files.len(), "files");
-    let results = emo_segment::segment_batch(files, read, settings, a.segment, vad, a.jobs, |_| {
-        bar.inc(1)
-    });
+    let results =
+        emo_segment::segment_batch(files, read, choice, a.segment, vad, a.jobs, |_| bar.inc(1));
     bar.finish_and_clear();
-    let mut table = empty_table(settings);
+    let mut table = empty_table(choice)?;
     let (total, mut done) = (files.len() + failures.len(), 0);
     for (name, r) in row_names(files).into_iter().zip(results) {
         match r {
             Ok((_, segments)) => {
                 done += 1;
                 for s in segments {
-                    table.rows.push((name.clone(), s.extracted.features));
+                    table.rows.push((name.clone(), s.extracted.into_features()));
                     table.times.push((s.start, s.end));
                 }
             }
@@ -236,12 +202,12 @@ fn run_segmented(
         }
     }
     let what = format!("{} segments of {done} of {total} files", table.rows.len());
-    write_table(a, &table, &what, &describe(settings))?;
+    write_table(a, &table, &what, &describe(choice))?;
     finish(failures)
 }
 
 /// `extract -`: the stream on stdin, as one row or (--segment) one per segment.
-fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
+fn run_stdin(a: &Args, choice: &Choice, read: &emo_audio::ReadOptions) -> Result<ExitCode> {
     if a.store.is_some() || a.lld.is_some() {
         anyhow::bail!("--store and --lld take files, not a stream on stdin");
     }
@@ -253,15 +219,15 @@ fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Re
     let name = std::path::Path::new("<stdin>");
     let stdin = std::io::stdin();
     let mut input = stdin.lock();
-    let mut table = empty_table(settings);
+    let mut table = empty_table(choice)?;
     let r = emo_segment::segment_source(
         name,
         &mut |sink| emo_audio::read_stream(&mut input, name, a.raw, &read, sink),
-        settings,
+        choice,
         a.segment,
         vad,
         &mut |s| {
-            table.rows.push(("-".into(), s.extracted.features));
+            table.rows.push(("-".into(), s.extracted.into_features()));
             table.times.push((s.start, s.end));
         },
     );
@@ -273,17 +239,19 @@ fn run_stdin(a: &Args, settings: &Settings, read: &emo_audio::ReadOptions) -> Re
         a,
         &table,
         &format!("{} row(s) from stdin", table.rows.len()),
-        &describe(settings),
+        &describe(choice),
     )?;
     finish(r.err().map(|e| e.to_string()).into_iter().collect())
 }
 
 /// A table with the feature set's columns and no rows yet.
-fn empty_table(settings: &Settings) -> FeatureTable {
-    FeatureTable {
-        columns: feature_names(settings.feature_set),
+fn empty_table(choice: &Choice) -> Result<FeatureTable> {
+    Ok(FeatureTable {
+        columns: choice
+            .names(Level::Functionals)
+            .map_err(anyhow::Error::msg)?,
         ..Default::default()
-    }
+    })
 }
 
 /// The input files (walked, sharded), the inputs that could not be listed,
@@ -302,12 +270,13 @@ fn list_inputs(a: &Args) -> Result<(Vec<PathBuf>, usize, Vec<String>)> {
     Ok((files, failures.len(), failures))
 }
 
-/// The set and loudness, for the line that reports a written table.
-fn describe(settings: &Settings) -> String {
-    format!(
-        "{}, loudness {}",
-        settings.feature_set, settings.quirks.loudness
-    )
+/// The set (and IS10's loudness), for the line that reports a written table.
+fn describe(choice: &Choice) -> String {
+    if choice.set.has_is10() {
+        format!("{}, loudness {}", choice.set, choice.quirks.loudness)
+    } else {
+        choice.set.to_string()
+    }
 }
 
 /// Writes the table to `--output` and says so: `{what} -> OUTPUT (N features, {set})`.

@@ -65,15 +65,16 @@ pub fn run(a: Args) -> Result<ExitCode> {
         "none" => None,
         s => Some(s.parse::<Norm>().map_err(anyhow::Error::msg)?),
     };
-    if a.source.features.is_empty() && a.source.choice().is10().is_none() {
+    let (data, _, names, left_out) = labelled_data(&a.corpus, a.classes.as_deref(), &a.source)?;
+    let width = a.source.choice().width();
+    if data.x.ncols() != width {
+        // the model records the set, and classify extracts it
         anyhow::bail!(
-            "--feature-set {}: models are IS10 models for now (classify extracts IS10); \
-evaluate --feature-set {} compares the set",
-            a.source.feature_set,
+            "the features have {} columns but --feature-set {} has {width}: give the set the --features tables hold",
+            data.x.ncols(),
             a.source.feature_set
         );
     }
-    let (data, _, names, left_out) = labelled_data(&a.corpus, a.classes.as_deref(), &a.source)?;
     let neutral = match &a.dae.neutral {
         Some(_) if a.norm != Norm::MinMax => {
             anyhow::bail!(

@@ -573,3 +573,155 @@ fn recordings_over_the_duration_limit_are_refused_by_name() {
         );
     }
 }
+
+#[test]
+fn egemaps_goes_through_streams_segments_and_models() {
+    use std::io::Write;
+    let d = tmp("egemaps-model");
+    let a = fixtures().join("audio");
+    let clip = a.join("08a04Wc.wav");
+    let run_stdin = |args: &[&str]| {
+        let mut c = bin()
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        c.stdin
+            .take()
+            .unwrap()
+            .write_all(&std::fs::read(&clip).unwrap())
+            .unwrap();
+        c.wait_with_output().unwrap()
+    };
+    // a stream gives the file's numbers
+    let o = bin()
+        .args(["extract", "--feature-set", "egemaps"])
+        .arg(&clip)
+        .arg("-o")
+        .arg(d.join("file.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{:?}", text(&o));
+    let stdin_csv = d.join("stdin.csv");
+    let o = run_stdin(&[
+        "extract",
+        "--feature-set",
+        "egemaps",
+        "-",
+        "-o",
+        stdin_csv.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{:?}", text(&o));
+    let values = |p: &Path| {
+        let s = std::fs::read_to_string(p).unwrap();
+        let row = s.lines().nth(1).unwrap().to_string();
+        row.split_once(',').unwrap().1.to_string()
+    };
+    assert_eq!(values(&d.join("file.csv")), values(&stdin_csv));
+    // fixed windows: one row of 88 per whole second
+    let o = bin()
+        .args([
+            "extract",
+            "--feature-set",
+            "egemaps",
+            "--segment",
+            "fixed:1,1",
+        ])
+        .arg(&clip)
+        .arg("-o")
+        .arg(d.join("seg.csv"))
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{:?}", text(&o));
+    let seg = std::fs::read_to_string(d.join("seg.csv")).unwrap();
+    let secs = emo_audio::read_audio(&clip).unwrap().duration().floor() as usize;
+    assert_eq!(seg.lines().count(), 1 + secs);
+    assert!(seg.lines().all(|l| l.split(',').count() == 3 + 88));
+    // the combined set has no LLD level: refused before any work
+    let o = bin()
+        .args(["extract", "--feature-set", "is10+egemaps", "--lld"])
+        .arg(d.join("lld"))
+        .arg(&clip)
+        .arg("-o")
+        .arg(d.join("x.csv"))
+        .output()
+        .unwrap();
+    assert!(!o.status.success() && text(&o).1.contains("functionals only"));
+    // a model records its set, and classify extracts it from files and streams
+    std::fs::write(
+        d.join("m.csv"),
+        fixture_manifest(&[
+            ("08a04Wc.wav", "s1", "f", "anger"),
+            ("codec_flac.flac", "s1", "f", "anger"),
+            ("10a07Ta.wav", "s2", "m", "sadness"),
+            ("noisy10db.wav", "s2", "m", "sadness"),
+        ]),
+    )
+    .unwrap();
+    let model = d.join("m.safetensors");
+    let o = bin()
+        .arg("train")
+        .arg(d.join("m.csv"))
+        .args([
+            "--feature-set",
+            "egemaps",
+            "--classes",
+            "anger,sadness",
+            "--store",
+        ])
+        .arg(d.join("store"))
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{:?}", text(&o));
+    let (desc, _) = text(&bin().arg("model").arg(&model).output().unwrap());
+    assert!(desc.contains("\"feature_set\": \"egemaps\"") && desc.contains("\"n_features\": 88"));
+    let o = bin()
+        .args(["classify", "--csv", "--segment", "none", "--model"])
+        .arg(&model)
+        .arg(&clip)
+        .output()
+        .unwrap();
+    let (from_file, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    let o = run_stdin(&[
+        "classify",
+        "--csv",
+        "--segment",
+        "none",
+        "--model",
+        model.to_str().unwrap(),
+        "-",
+    ]);
+    let (from_stream, err) = text(&o);
+    assert!(o.status.success(), "{err}");
+    // the same probabilities for the same audio (the stream's row names it `-`)
+    let probs = |s: &str| {
+        s.lines()
+            .nth(1)
+            .unwrap()
+            .split(',')
+            .skip(3)
+            .collect::<Vec<_>>()
+            .join(",")
+    };
+    assert_eq!(probs(&from_file), probs(&from_stream));
+    // a table of another width is refused by train, naming both widths
+    let o = bin()
+        .arg("train")
+        .arg(d.join("m.csv"))
+        .args(["--classes", "anger,sadness", "--features"])
+        .arg(d.join("file.csv"))
+        .arg("-o")
+        .arg(d.join("bad.safetensors"))
+        .output()
+        .unwrap();
+    let (_, err) = text(&o);
+    assert!(
+        !o.status.success() && err.contains("88 columns") && err.contains("is10 has 1582"),
+        "{err}"
+    );
+}

@@ -18,6 +18,10 @@ pub enum SetName {
     Is10(FeatureSet),
     /// eGeMAPS v02 (Eyben et al. 2016; 88 features, 25 LLDs).
     Egemaps,
+    /// IS10 (1582) followed by eGeMAPS v02 (88): 1670 functionals of one
+    /// signal, for models that use both. Its two LLD sets have different
+    /// frames, so it has the functional level only.
+    Is10Egemaps,
 }
 
 impl Default for SetName {
@@ -28,11 +32,26 @@ impl Default for SetName {
 
 impl SetName {
     /// Every set, in the order help texts list them.
-    pub const ALL: [SetName; 3] = [
+    pub const ALL: [SetName; 4] = [
         SetName::Is10(FeatureSet::Is10),
         SetName::Is10(FeatureSet::Is10Compat),
         SetName::Egemaps,
+        SetName::Is10Egemaps,
     ];
+
+    /// Number of functionals.
+    pub fn width(&self) -> usize {
+        match self {
+            SetName::Is10(_) => crate::N_FEATURES,
+            SetName::Egemaps => emo_egemaps::functionals::N_FUNCTIONALS,
+            SetName::Is10Egemaps => crate::N_FEATURES + emo_egemaps::functionals::N_FUNCTIONALS,
+        }
+    }
+
+    /// Whether the IS10 loudness and quirk settings apply to the set.
+    pub fn has_is10(&self) -> bool {
+        !matches!(self, SetName::Egemaps)
+    }
 }
 
 impl std::str::FromStr for SetName {
@@ -40,8 +59,11 @@ impl std::str::FromStr for SetName {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "egemaps" | "egemapsv02" | "eGeMAPSv02" => Ok(SetName::Egemaps),
+            "is10+egemaps" => Ok(SetName::Is10Egemaps),
             other => other.parse().map(SetName::Is10).map_err(|_| {
-                format!("unknown feature set '{other}' (expected is10, is10-compat or egemaps)")
+                format!(
+                    "unknown feature set '{other}' (expected is10, is10-compat, egemaps or is10+egemaps)"
+                )
             }),
         }
     }
@@ -52,6 +74,7 @@ impl std::fmt::Display for SetName {
         match self {
             SetName::Is10(s) => s.fmt(f),
             SetName::Egemaps => f.write_str("egemaps"),
+            SetName::Is10Egemaps => f.write_str("is10+egemaps"),
         }
     }
 }
@@ -71,8 +94,24 @@ impl Choice {
                 feature_set,
                 quirks: self.quirks,
             }),
-            SetName::Egemaps => None,
+            SetName::Egemaps | SetName::Is10Egemaps => None,
         }
+    }
+
+    /// The settings of the IS10 chain the set runs, alone or with another.
+    pub fn is10_part(&self) -> Option<Settings> {
+        match self.set {
+            SetName::Is10Egemaps => Some(Settings {
+                feature_set: FeatureSet::Is10,
+                quirks: self.quirks,
+            }),
+            _ => self.is10(),
+        }
+    }
+
+    /// Number of functionals.
+    pub fn width(&self) -> usize {
+        self.set.width()
     }
 
     /// Column names of a level.
@@ -84,12 +123,26 @@ impl Choice {
                 Level::Lld => Ok(emo_egemaps::LLD_NAMES.map(String::from).to_vec()),
                 Level::LldDeltas => Err(no_deltas()),
             },
+            SetName::Is10Egemaps => match level {
+                Level::Functionals => {
+                    let mut v = level_names(FeatureSet::Is10, level);
+                    v.extend(emo_egemaps::functionals::names());
+                    Ok(v)
+                }
+                _ => Err(functionals_only()),
+            },
         }
     }
 }
 
 fn no_deltas() -> String {
     "eGeMAPS has no delta level (its LLDs are smoothed, not differenced): use func or lld".into()
+}
+
+fn functionals_only() -> String {
+    "is10+egemaps has functionals only (the two sets' LLDs have different frames): \
+extract the LLDs of is10 and egemaps separately"
+        .into()
 }
 
 /// eGeMAPS output of one signal.
@@ -107,6 +160,12 @@ pub struct EgemapsExtracted {
 pub enum AnyExtracted {
     Is10(Extracted),
     Egemaps(EgemapsExtracted),
+    /// IS10 then eGeMAPS: `features` is their functionals, concatenated.
+    Is10Egemaps {
+        features: Vec<f32>,
+        is10: Extracted,
+        egemaps: EgemapsExtracted,
+    },
 }
 
 impl AnyExtracted {
@@ -114,6 +173,7 @@ impl AnyExtracted {
         match self {
             AnyExtracted::Is10(x) => &x.features,
             AnyExtracted::Egemaps(x) => &x.features,
+            AnyExtracted::Is10Egemaps { features, .. } => features,
         }
     }
 
@@ -121,6 +181,7 @@ impl AnyExtracted {
         match self {
             AnyExtracted::Is10(x) => x.features,
             AnyExtracted::Egemaps(x) => x.features,
+            AnyExtracted::Is10Egemaps { features, .. } => features,
         }
     }
 
@@ -128,7 +189,9 @@ impl AnyExtracted {
     pub fn frames_and_rate(&self) -> (usize, u32) {
         match self {
             AnyExtracted::Is10(x) => (x.frames, x.sample_rate),
-            AnyExtracted::Egemaps(x) => (x.frames, x.sample_rate),
+            AnyExtracted::Egemaps(x) | AnyExtracted::Is10Egemaps { egemaps: x, .. } => {
+                (x.frames, x.sample_rate)
+            }
         }
     }
 
@@ -159,12 +222,24 @@ impl AnyExtracted {
                 }
                 Level::LldDeltas => Err(no_deltas()),
             },
+            AnyExtracted::Is10Egemaps {
+                features, egemaps, ..
+            } => match level {
+                Level::Functionals => Ok(Rows {
+                    values: features.clone(),
+                    columns: features.len(),
+                    starts: vec![0.0],
+                    lengths: vec![egemaps.duration_sec],
+                }),
+                _ => Err(functionals_only()),
+            },
         }
     }
 
     /// The frame-level CSV openSMILE writes for the set (`frameTime`, then the LLDs).
-    pub fn lld_csv(&self) -> String {
-        match self {
+    pub fn lld_csv(&self) -> Result<String, String> {
+        Ok(match self {
+            AnyExtracted::Is10Egemaps { .. } => return Err(functionals_only()),
             AnyExtracted::Is10(x) => crate::table::lld_csv(&x.contours),
             AnyExtracted::Egemaps(x) => {
                 let l = &x.llds;
@@ -184,7 +259,7 @@ impl AnyExtracted {
                 }
                 s
             }
-        }
+        })
     }
 }
 
@@ -210,32 +285,49 @@ pub fn extract_file(
     read: &emo_audio::ReadOptions,
 ) -> Result<AnyExtracted, FeatureError> {
     match choice.is10() {
+        // IS10 streams the file block by block
         Some(settings) => crate::extract_file(path, &settings, read).map(AnyExtracted::Is10),
         None => {
             let audio = emo_audio::read_audio_with(path, read)?;
-            egemaps_samples(&audio.samples, audio.sample_rate)
-                .map(AnyExtracted::Egemaps)
-                .map_err(|source| FeatureError::Egemaps {
-                    path: path.to_owned(),
-                    source,
-                })
+            extract_samples(&audio.samples, audio.sample_rate, choice, path)
         }
     }
 }
 
-/// Computes the chosen set of mono samples held in memory.
+/// Computes the chosen set of mono samples held in memory; `name` names the
+/// signal in errors.
 pub fn extract_samples(
     samples: &[f32],
     sample_rate: u32,
     choice: &Choice,
-) -> Result<AnyExtracted, String> {
-    match choice.is10() {
-        Some(settings) => crate::extract_samples(samples, sample_rate, &settings)
-            .map(AnyExtracted::Is10)
-            .map_err(|e| e.to_string()),
-        None => egemaps_samples(samples, sample_rate)
-            .map(AnyExtracted::Egemaps)
-            .map_err(|e| e.to_string()),
+    name: &Path,
+) -> Result<AnyExtracted, FeatureError> {
+    let is10 = |settings: &Settings| {
+        crate::extract_samples(samples, sample_rate, settings).map_err(|source| FeatureError::Lld {
+            path: name.to_owned(),
+            source,
+        })
+    };
+    let egemaps = || {
+        egemaps_samples(samples, sample_rate).map_err(|source| FeatureError::Egemaps {
+            path: name.to_owned(),
+            source,
+        })
+    };
+    match (choice.set, choice.is10_part()) {
+        (SetName::Egemaps, _) => egemaps().map(AnyExtracted::Egemaps),
+        (SetName::Is10Egemaps, Some(settings)) => {
+            let is10 = is10(&settings)?;
+            let egemaps = egemaps()?;
+            let mut features = is10.features.clone();
+            features.extend_from_slice(&egemaps.features);
+            Ok(AnyExtracted::Is10Egemaps {
+                features,
+                is10,
+                egemaps,
+            })
+        }
+        (_, settings) => is10(&settings.unwrap_or_default()).map(AnyExtracted::Is10),
     }
 }
 
@@ -274,13 +366,30 @@ mod tests {
                     * 0.3
             })
             .collect();
-        let e = extract_samples(&x, 16000, &c).unwrap();
+        let e = extract_samples(&x, 16000, &c, Path::new("tone")).unwrap();
         assert_eq!(e.features().len(), 88);
         assert!(e.features().iter().all(|v| v.is_finite()));
         let rows = e.rows(Level::Lld).unwrap();
         assert_eq!(rows.columns, 25);
         // (16000 − 960)/160 + 1 = 95 frames of 60 ms, plus the smoother's extra row
         assert_eq!(rows.len(), 95 + 1);
-        assert!(e.lld_csv().starts_with("frameTime,Loudness_sma3,"));
+        assert!(e.lld_csv().unwrap().starts_with("frameTime,Loudness_sma3,"));
+        // both sets together: IS10's functionals, then eGeMAPS's
+        let both = Choice {
+            set: SetName::Is10Egemaps,
+            ..c
+        };
+        let b = extract_samples(&x, 16000, &both, Path::new("tone")).unwrap();
+        let is10 = Choice {
+            set: SetName::Is10(FeatureSet::Is10),
+            ..c
+        };
+        let i = extract_samples(&x, 16000, &is10, Path::new("tone")).unwrap();
+        assert_eq!(b.features(), [i.features(), e.features()].concat());
+        assert_eq!(both.names(Level::Functionals).unwrap().len(), both.width());
+        assert_eq!(both.width(), 1582 + 88);
+        assert!(both.names(Level::Lld).is_err());
+        assert!(b.rows(Level::Lld).is_err() && b.lld_csv().is_err());
+        assert_eq!(b.rows(Level::Functionals).unwrap().columns, 1670);
     }
 }

@@ -1,4 +1,5 @@
-//! A model file holds everything needed from IS10 features to an emotion
+//! A model file holds everything needed from features (IS10, eGeMAPS or
+//! both; the file records which) to an emotion
 //! label: the normalisation, the DAE's emotional encoder (DAE systems), the
 //! one-vs-one RBF SVM with its Platt sigmoids, the class names, and how it
 //! was made. Weights are safetensors tensors; the metadata is JSON in the
@@ -56,11 +57,11 @@ pub struct Meta {
     pub format_version: u32,
     /// emo-pipe version that wrote the file.
     pub writer: String,
-    /// IS10 feature set (`is10` or `is10-compat`).
+    /// Feature set (`is10`, `is10-compat`, `egemaps` or `is10+egemaps`).
     pub feature_set: String,
-    /// Loudness mode of the extractor (`documented` or `opensmile3`).
+    /// Loudness mode of the IS10 extractor (`documented` or `opensmile3`).
     pub loudness: String,
-    /// Number of input features (1582).
+    /// Number of input features (1582 for IS10, 88 for eGeMAPS).
     pub n_features: usize,
     pub classes: Vec<String>,
     /// `static`, `dae`, `loss1`, `loss2`, `combination`, `nokl` or `random`.
@@ -330,19 +331,28 @@ impl Model {
         Self::from_bytes(BUILTIN_MODEL, BUILTIN_NAME)
     }
 
-    /// The extraction settings the model was trained with.
-    pub fn settings(&self) -> Result<emo_lld::Settings, ModelError> {
+    /// The feature set and extraction settings the model was trained with.
+    pub fn choice(&self) -> Result<emo_features::sets::Choice, ModelError> {
         let bad = |reason: String| ModelError::Format {
             path: "model metadata".into(),
             reason,
         };
-        Ok(emo_lld::Settings {
-            feature_set: self.meta.feature_set.parse().map_err(bad)?,
+        let choice = emo_features::sets::Choice {
+            set: self.meta.feature_set.parse().map_err(bad)?,
             quirks: emo_lld::Quirks {
                 loudness: self.meta.loudness.parse().map_err(bad)?,
                 ..emo_lld::Quirks::default()
             },
-        })
+        };
+        if choice.width() != self.meta.n_features {
+            return Err(bad(format!(
+                "{} has {} features, the model takes {}",
+                choice.set,
+                choice.width(),
+                self.meta.n_features
+            )));
+        }
+        Ok(choice)
     }
 
     /// Classifies clips given as raw feature rows, each with its speaker if

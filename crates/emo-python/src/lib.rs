@@ -10,7 +10,7 @@
 //! `catch_unwind` and a panic comes back as an error of kind `internal`.
 
 use emo_audio::{AudioError, Channels, InputMode, Planar, ReadOptions, Span};
-use emo_features::level::{level_names, Level, Rows};
+use emo_features::level::{Level, Rows};
 use emo_features::sets::{AnyExtracted, Choice, SetName};
 use emo_features::FeatureError;
 use emo_lld::{LoudnessMode, Quirks};
@@ -208,8 +208,13 @@ impl Extractor {
             let mono = emo_audio::mono_from_planar(cut.planar(), channels, select, self.read.mode)
                 .map_err(|e| Failure::new("signal", e.to_string()))?;
             let x = guarded(|| {
-                emo_features::sets::extract_samples(&mono, rate, &self.choice)
-                    .map_err(|e| Failure::new("signal", e))
+                emo_features::sets::extract_samples(
+                    &mono,
+                    rate,
+                    &self.choice,
+                    std::path::Path::new("<signal>"),
+                )
+                .map_err(|e| Failure::new("signal", e.to_string()))
             })?;
             Output::of(&x, self.level)
         };
@@ -491,8 +496,8 @@ impl Model {
     }
 
     fn feature_names(&self) -> PyResult<Vec<String>> {
-        let s = self.model.settings().map_err(model_error)?;
-        Ok(level_names(s.feature_set, Level::Functionals))
+        let c = self.model.choice().map_err(model_error)?;
+        c.names(Level::Functionals).map_err(PyValueError::new_err)
     }
 
     /// Classifies feature rows (a C-contiguous float32 array `(clips,

@@ -9,7 +9,7 @@
 
 pub mod vad;
 
-use emo_features::Extracted;
+use emo_features::sets::{AnyExtracted, Choice};
 use emo_lld::activity::{ActivityFrame, ActivityTracker};
 use emo_lld::Settings;
 use std::ops::ControlFlow;
@@ -76,6 +76,8 @@ pub enum SegmentError {
     },
     #[error(transparent)]
     Audio(#[from] emo_audio::AudioError),
+    #[error(transparent)]
+    Features(#[from] emo_features::FeatureError),
 }
 
 /// A segment's samples and where they start in the recording.
@@ -323,7 +325,7 @@ pub struct SegmentFeatures {
     /// Start and end in seconds.
     pub start: f64,
     pub end: f64,
-    pub extracted: Extracted,
+    pub extracted: AnyExtracted,
 }
 
 /// What [`segment_file`] did with a file.
@@ -343,7 +345,7 @@ pub struct Segmented {
 pub fn segment_file(
     path: &Path,
     read: &emo_audio::ReadOptions,
-    settings: &Settings,
+    choice: &Choice,
     method: Method,
     vad: VadOptions,
     on_segment: &mut dyn FnMut(SegmentFeatures),
@@ -351,7 +353,7 @@ pub fn segment_file(
     segment_source(
         path,
         &mut |sink| emo_audio::stream_audio(path, read, sink),
-        settings,
+        choice,
         method,
         vad,
         on_segment,
@@ -369,28 +371,27 @@ pub type Source<'a> = dyn FnMut(&mut emo_audio::Sink<'_>) -> Result<emo_audio::S
 pub fn segment_source(
     name: &Path,
     source: &mut Source<'_>,
-    settings: &Settings,
+    choice: &Choice,
     method: Method,
     vad: VadOptions,
     on_segment: &mut dyn FnMut(SegmentFeatures),
 ) -> Result<Segmented, SegmentError> {
+    // voice activity is found from IS10's loudness and voicing, whatever the set
+    let settings = &choice.is10_part().unwrap_or_default();
     let mut seg: Option<Result<Segmenter, SegmentError>> = None;
     let mut rate = 0;
     let mut failed: Option<SegmentError> = None;
     let mut handle = |rate: u32, segments: Vec<Segment>, failed: &mut Option<SegmentError>| {
         for s in segments {
             let (start, end) = s.times(rate);
-            match emo_features::extract_samples(&s.samples, rate, settings) {
+            match emo_features::sets::extract_samples(&s.samples, rate, choice, name) {
                 Ok(extracted) => on_segment(SegmentFeatures {
                     start,
                     end,
                     extracted,
                 }),
-                Err(source) => {
-                    *failed = Some(SegmentError::Lld {
-                        path: name.to_owned(),
-                        source,
-                    });
+                Err(e) => {
+                    *failed = Some(e.into());
                     return ControlFlow::Break(());
                 }
             }
@@ -453,7 +454,7 @@ pub fn segment_source(
 pub fn segment_batch<F>(
     files: &[PathBuf],
     read: &emo_audio::ReadOptions,
-    settings: &Settings,
+    choice: &Choice,
     method: Method,
     vad: VadOptions,
     threads: usize,
@@ -468,7 +469,7 @@ where
             .par_iter()
             .map(|p| {
                 let mut segs = Vec::new();
-                let r = segment_file(p, read, settings, method, vad, &mut |s| segs.push(s));
+                let r = segment_file(p, read, choice, method, vad, &mut |s| segs.push(s));
                 on_done(p);
                 r.map(|info| (info, segs))
             })

@@ -4,7 +4,7 @@
 //! (a line without its final newline is discarded on the next open), and the
 //! next run computes only what is missing. A changed setting has another file.
 
-use emo_features::sets::{Choice, SetName};
+use emo_features::sets::Choice;
 use emo_features::FeatureError;
 use emo_lld::Settings;
 use rayon::prelude::*;
@@ -64,12 +64,16 @@ impl Shard {
 
 /// The fingerprint of everything that changes the numbers (IS10).
 pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> String {
+    is10_key(&settings.feature_set.to_string(), settings, read)
+}
+
+/// IS10's fingerprint under the name `set` (a set that runs the IS10 chain).
+fn is10_key(set: &str, settings: &Settings, read: &emo_audio::ReadOptions) -> String {
     let q = &settings.quirks;
     let flag = |on: bool| if on { "opensmile3" } else { "fixed" };
     let key = format!(
-        "r{}-{}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
+        "r{}-{set}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
         emo_features::FEATURE_REVISION,
-        settings.feature_set,
         q.loudness,
         flag(q.growing_pitch_delta_norm),
         flag(q.broken_jitter_threshold),
@@ -81,8 +85,8 @@ pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> Strin
 /// The fingerprint of any feature set's numbers; IS10's is [`settings_key`]
 /// (so stores written before other sets existed stay valid).
 pub fn choice_key(choice: &Choice, read: &emo_audio::ReadOptions) -> String {
-    match choice.is10() {
-        Some(settings) => settings_key(&settings, read),
+    match choice.is10_part() {
+        Some(settings) => is10_key(&choice.set.to_string(), &settings, read),
         None => with_read_span(
             format!(
                 "r{}-{}-input-{}",
@@ -92,14 +96,6 @@ pub fn choice_key(choice: &Choice, read: &emo_audio::ReadOptions) -> String {
             ),
             read,
         ),
-    }
-}
-
-/// Number of features a set's store lines hold.
-pub fn width(set: SetName) -> usize {
-    match set {
-        SetName::Is10(_) => emo_features::N_FEATURES,
-        SetName::Egemaps => emo_egemaps::functionals::N_FUNCTIONALS,
     }
 }
 
@@ -262,6 +258,7 @@ impl Store {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use emo_features::sets::SetName;
 
     #[test]
     fn shards_partition_the_list() {
@@ -290,7 +287,15 @@ mod tests {
         };
         assert!(choice_key(&e, &read).contains("egemaps"));
         assert_ne!(choice_key(&e, &read), choice_key(&c, &read));
-        assert_eq!(width(SetName::Egemaps), 88);
+        assert_eq!(SetName::Egemaps.width(), 88);
+        let both = Choice {
+            set: SetName::Is10Egemaps,
+            ..c
+        };
+        let k = choice_key(&both, &read);
+        assert!(k.contains("is10+egemaps-loudness-"), "{k}");
+        assert_ne!(k, choice_key(&c, &read));
+        assert_eq!(SetName::Is10Egemaps.width(), 1670);
     }
 
     #[test]
