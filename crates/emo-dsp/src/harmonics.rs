@@ -43,12 +43,32 @@ fn is_peak(x: &[f32], n: usize) -> bool {
     }
 }
 
+/// `freqs.partition_point(|&x| x <= f)` for an increasing axis, found from
+/// the guess an evenly spaced axis gives and then walked to exactly.
+fn first_above(freqs: &[f64], f: f64) -> usize {
+    let len = freqs.len();
+    let step = if len > 1 { freqs[1] - freqs[0] } else { 0.0 };
+    let guess = (f - freqs.first().copied().unwrap_or(0.0)) / step + 1.0;
+    let mut b = if guess.is_finite() && guess > 0.0 {
+        (guess as usize).min(len)
+    } else {
+        0
+    };
+    while b > 0 && freqs[b - 1] > f {
+        b -= 1;
+    }
+    while b < len && freqs[b] <= f {
+        b += 1;
+    }
+    b
+}
+
 /// The bin whose frequency is nearest `f`, searching up from `start`; 0 when
 /// `f` is beyond the last bin.
 fn nearest_bin(freqs: &[f64], f: f32, start: usize) -> usize {
     let f = f64::from(f);
     // the first bin at or after `start` above f (the axis is increasing)
-    let b = freqs.partition_point(|&x| x <= f).max(start.max(1));
+    let b = first_above(freqs, f).max(start.max(1));
     if b >= freqs.len() {
         return 0;
     }
@@ -150,6 +170,24 @@ pub fn harmonic_peaks(f0: f32, mag: &[f32], freqs: &[f64], n: usize) -> Vec<Harm
         }
     }
     h
+}
+
+/// How many of the first `n` harmonics of `f0` [`harmonic_peaks`] needs to
+/// find every harmonic whose peak can lie at or below `hz`, on a spectrum of
+/// bins `bin_hz` apart (at least three: the fundamental, H1 and H2). Harmonic
+/// `i` (0-based) peaks at or above the bin nearest `(i + ½)·F0`, and its
+/// interpolated frequency lies within a bin of the peak, so it is at least
+/// `(i + ½)·F0 − 1.5` bins; one harmonic more is kept for rounding.
+pub fn harmonics_reaching(f0: f32, hz: f64, bin_hz: f64, n: usize) -> usize {
+    let f0 = f64::from(f0);
+    if !(f0 > 0.0 && hz.is_finite() && bin_hz.is_finite()) {
+        return n;
+    }
+    let last = ((hz + 1.5 * bin_hz) / f0 - 0.5).floor().max(0.0);
+    if last >= n as f64 {
+        return n;
+    }
+    (last as usize + 2).clamp(3.min(n), n)
 }
 
 /// For each formant frequency, the harmonic (index) with the largest peak
@@ -313,6 +351,53 @@ mod tests {
         assert!((h[1].frequency - 250.0).abs() < 1e-3);
         // the fifth harmonic has no peak of its own
         assert_eq!(h[4].bin, None);
+    }
+
+    #[test]
+    fn first_above_is_the_partition_point() {
+        let even = axis(257, 1000.0 / 64.0);
+        let uneven: Vec<f64> = (0..100).map(|i| (i as f64).powf(1.5)).collect();
+        let repeated = [0.0, 1.0, 1.0, 1.0, 2.0];
+        for freqs in [&even[..], &uneven[..], &repeated[..], &[][..], &[5.0][..]] {
+            for f in [-1.0, 0.0, 0.5, 1.0, 3.3, 15.625, 999.9, 1e9, f64::NAN] {
+                assert_eq!(
+                    first_above(freqs, f),
+                    freqs.partition_point(|&x| x <= f),
+                    "{f} in {freqs:?}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn harmonics_past_the_count_never_peak_below_the_limit() {
+        let df = 1000.0 / 64.0;
+        let f = axis(513, df);
+        // a dense, irregular spectrum: peaks everywhere, so the search wanders
+        let m: Vec<f32> = (0..513)
+            .map(|i| 1.0 + ((i * 7919 % 97) as f32 / 97.0))
+            .collect();
+        for f0 in [55.0f32, 87.3, 125.0, 210.0, 333.3, 600.0] {
+            for hz in [0.0, 700.0, 2500.0, 4200.0] {
+                let k = harmonics_reaching(f0, hz, df, 100);
+                let all = harmonic_peaks(f0, &m, &f, 100);
+                assert!((3..=100).contains(&k));
+                // the first k are the same with or without the rest
+                assert_eq!(harmonic_peaks(f0, &m, &f, k)[..], all[..k]);
+                for (i, h) in all.iter().enumerate().skip(k) {
+                    assert!(
+                        h.bin.is_none() || f64::from(h.frequency) > hz,
+                        "f0 {f0}, limit {hz}: harmonic {i} at {} Hz",
+                        h.frequency
+                    );
+                }
+            }
+        }
+        // by hand: 125 Hz, limit 1000 Hz, bins of 15.625 Hz: the last harmonic
+        // that can peak below it is i = floor((1000 + 23.4)/125 − 0.5) = 7
+        assert_eq!(harmonics_reaching(125.0, 1000.0, df, 100), 9);
+        assert_eq!(harmonics_reaching(125.0, 1e6, df, 100), 100);
+        assert_eq!(harmonics_reaching(0.0, 1000.0, df, 100), 100);
     }
 
     #[test]

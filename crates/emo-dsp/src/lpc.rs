@@ -17,26 +17,35 @@ pub fn autocorrelation(x: &[f32], order: usize) -> Vec<f32> {
             r[k] += x[i] * x[i - k];
         }
     }
-    if order == 8 {
-        // fixed width for the common IS10 order, so the loop vectorises
-        let mut acc = [0.0f32; 9];
-        acc.copy_from_slice(&r);
-        for i in head..n {
-            let xi = x[i];
-            let w = &x[i - 8..=i];
-            for k in 0..9 {
-                acc[k] += xi * w[8 - k];
-            }
-        }
-        r.copy_from_slice(&acc);
-    } else {
-        for i in head..n {
-            for k in 0..=order {
-                r[k] += x[i] * x[i - k];
+    // fixed widths for the common orders (IS10's 8, eGeMAPS's 11), so the
+    // loop over lags vectorises
+    match order {
+        8 => lags_fixed::<9>(x, head, &mut r),
+        11 => lags_fixed::<12>(x, head, &mut r),
+        _ => {
+            for i in head..n {
+                for k in 0..=order {
+                    r[k] += x[i] * x[i - k];
+                }
             }
         }
     }
     r
+}
+
+/// The lags `0..W` of [`autocorrelation`] from sample `head` (≥ W − 1) on,
+/// added to `r`.
+fn lags_fixed<const W: usize>(x: &[f32], head: usize, r: &mut [f32]) {
+    let mut acc = [0.0f32; W];
+    acc.copy_from_slice(r);
+    for i in head..x.len() {
+        let xi = x[i];
+        let w = &x[i + 1 - W..=i];
+        for k in 0..W {
+            acc[k] += xi * w[W - 1 - k];
+        }
+    }
+    r.copy_from_slice(&acc);
 }
 
 /// Levinson–Durbin recursion: predictor `A(z) = 1 + Σ a_i z^{−i}` from the
@@ -84,17 +93,23 @@ mod tests {
     }
 
     #[test]
-    fn autocorrelation_order_8_is_the_sequential_sum() {
-        let x: Vec<f32> = (0..50)
-            .map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.123)
-            .collect();
-        let r = autocorrelation(&x, 8);
-        for (k, &rk) in r.iter().enumerate() {
-            let mut s = 0.0f32;
-            for i in k..x.len() {
-                s += x[i] * x[i - k];
+    fn autocorrelation_of_every_order_is_the_sequential_sum() {
+        // the fixed-width orders (8, 11) and the general loop alike, also
+        // for signals shorter than the order
+        for len in [5, 12, 50] {
+            let x: Vec<f32> = (0..len)
+                .map(|i| ((i * 37 % 11) as f32 - 5.0) * 0.123)
+                .collect();
+            for order in [7, 8, 11, 12] {
+                let r = autocorrelation(&x, order);
+                for (k, &rk) in r.iter().enumerate() {
+                    let mut s = 0.0f32;
+                    for i in k..x.len() {
+                        s += x[i] * x[i - k];
+                    }
+                    assert_eq!(rk.to_bits(), s.to_bits(), "len {len} order {order} lag {k}");
+                }
             }
-            assert_eq!(rk.to_bits(), s.to_bits(), "lag {k}");
         }
     }
 

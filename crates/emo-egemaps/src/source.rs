@@ -3,7 +3,9 @@
 //! §3.1.1).
 
 use emo_dsp::formants::Formants;
-use emo_dsp::harmonics::{formant_harmonics, harmonic_peaks, AcfHnr, ABSENT_DB};
+use emo_dsp::harmonics::{
+    formant_harmonics, harmonic_peaks, harmonics_reaching, AcfHnr, ABSENT_DB,
+};
 use emo_dsp::jitter::{JitterOptions, JitterTracker};
 use emo_dsp::pitch::{PitchAnalyzer, PitchOptions};
 use emo_dsp::pitch_viterbi::{PitchViterbi, TrackedPitch, EGEMAPS_WEIGHTS};
@@ -183,8 +185,13 @@ impl VoiceAnalyzer {
             v.formant_levels = [ABSENT_DB; 3];
             return v;
         }
-        let h = harmonic_peaks(f0, mag, &self.freqs, N_HARMONICS);
         let ff: Vec<f32> = formants.frequency.iter().map(|&f| f as f32).collect();
+        // only harmonics up to 20 % above the highest formant can be chosen
+        // for a formant (the rest are never read: the same levels, sooner)
+        let top = ff.iter().fold(0.0f64, |m, &f| m.max(f64::from(f)));
+        let bin_hz = self.freqs.get(1).copied().unwrap_or(0.0);
+        let n = harmonics_reaching(f0, 1.2 * top, bin_hz, N_HARMONICS);
+        let h = harmonic_peaks(f0, mag, &self.freqs, n);
         let at = formant_harmonics(&ff, &h);
         let clamp = |x: f32| x.clamp(-LEVEL_LIMIT, LEVEL_LIMIT);
         v.h1_h2 = clamp(h[1].level_db - h[2].level_db);
