@@ -6,7 +6,7 @@ white noise (20 and 10 dB SNR), telephone band (300-3400 Hz at 8 kHz) and MP3
 (64 kbit/s), per speaker (--speaker-dirs) and as lone clips. Seeded (--seed).
 Writes target/results/channel-robustness.md.
 
-With --augment the same recipe is first retrained with every training clip
+With --augment the same recipe (read from the held-out model) is first retrained with every training clip
 (EmoDB + RAVDESS 1-8) once more under each degradation but the gain changes
 (training noise from another seed than the test noise; each speaker x
 condition is its own speaker for per-speaker normalisation, as one speaker
@@ -102,9 +102,14 @@ if args.augment:
     rng = rng_test
     man = os.path.join(W, "train-augmented.csv")
     write_manifest(man, rows_m)
-    model = os.path.join(W, "heldout-augmented.safetensors")
-    subprocess.run([exe, "train", man, "--system", "static", "--norm", "speaker", "--c", "1",
-                    "--fallback-c", "10", "--half", "--store", os.path.join(root, "target", "store"),
+    model_clean, model = model, os.path.join(W, "heldout-augmented.safetensors")
+    # the held-out model's own recipe (its set, system, normalisation and C)
+    import json
+    meta = json.loads(subprocess.run([exe, "model", model_clean], capture_output=True, text=True, check=True).stdout)
+    fallback_c = (meta.get("fallback_svm") or meta["svm"])["c"]
+    subprocess.run([exe, "train", man, "--feature-set", meta["feature_set"], "--system", meta["system"],
+                    "--norm", meta["normalisation"], "--c", str(meta["svm"]["c"]),
+                    "--fallback-c", str(fallback_c), "--half", "--store", os.path.join(root, "target", "store"),
                     "-o", model], check=True, stderr=subprocess.DEVNULL)
     print(f"trained {model} on {len(rows_m)} clips ({len(train)} clean)", flush=True)
 

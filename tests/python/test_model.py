@@ -71,7 +71,7 @@ def test_model_errors(tmp_path):
         emo_pipe.Model.load(bad)
     m = emo_pipe.Model.builtin()
     lld = emo_pipe.Smile(feature_level="lld").process_file(FILES[0])
-    with pytest.raises(emo_pipe.ModelError, match="lack 1582"):
+    with pytest.raises(emo_pipe.ModelError, match=f"lack {len(m.feature_names)} "):
         m.predict(lld)
     features = m.smile().process_files(FILES[:2])
     features.iloc[0, 3] = np.nan
@@ -89,3 +89,28 @@ def test_model_file_round_trip(cli, tmp_path):
     ref = cli_classify(cli, *FILES, "--model", str(path))
     got = m.predict(FILES)
     assert list(got["label"]) == [r["label"] for r in ref]
+
+
+@pytest.mark.parametrize("feature_set,width", [("egemaps", 88), ("is10+egemaps", 1670)])
+def test_models_of_other_sets_extract_the_set_they_record(cli, tmp_path, feature_set, width):
+    """A model trained on eGeMAPS (or IS10 + eGeMAPS) records its set; the CLI's
+    classify and the package extract that set for it, and a frame of the set's
+    features predicts as the files do."""
+    path = tmp_path / "m.safetensors"
+    cli("train", "fixtures/iemocap", "-o", str(path), "--feature-set", feature_set,
+        "--store", str(tmp_path / "store"))
+    m = emo_pipe.Model.load(path)
+    assert m.description["feature_set"] == feature_set
+    assert m.description["n_features"] == width == len(m.feature_names)
+    ref = cli_classify(cli, *FILES, "--model", str(path))
+    got = m.predict(FILES)
+    assert list(got["label"]) == [r["label"] for r in ref]
+    probs = np.array([[r["probabilities"][c] for c in m.classes] for r in ref])
+    np.testing.assert_allclose(got[m.classes].to_numpy(), probs, rtol=1e-12, atol=0)
+    features = emo_pipe.Smile(feature_set, channels=None).process_files(FILES)
+    assert features.shape[1] == width
+    pd.testing.assert_frame_equal(m.predict(features), got)
+    # the IS10 frame of the same files is refused by its width
+    is10 = emo_pipe.Smile("is10", channels=None).process_files(FILES[:1])
+    with pytest.raises(emo_pipe.ModelError, match=str(width)):
+        m.predict(is10)
