@@ -101,21 +101,22 @@ unsafe fn roots_avx(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
     roots_plain(c, guess)
 }
 
-#[inline(always)]
-fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
+/// The monic polynomial (leading zeros dropped) and the iteration's starting
+/// points: `guess` when it holds one distinct finite value per root, else a
+/// circle of the roots' geometric mean radius, off the real axis. `None` for
+/// a constant.
+fn monic_and_start(c: &[f64], guess: &[Complex<f64>]) -> Option<(Vec<f64>, Vec<Complex<f64>>)> {
     let mut hi = c.len();
     while hi > 0 && c[hi - 1] == 0.0 {
         hi -= 1;
     }
     if hi <= 1 {
-        return Vec::new();
+        return None;
     }
     // monic, so the Cauchy bound applies
     let lead = c[hi - 1];
     let c: Vec<f64> = c[..hi].iter().map(|&a| a / lead).collect();
     let n = hi - 1;
-    // starting points spread on a circle of the roots' geometric mean radius,
-    // off the real axis
     let radius = c[0].abs().powf(1.0 / n as f64);
     let radius = if radius.is_finite() && radius > 0.0 {
         radius
@@ -125,7 +126,7 @@ fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
     let usable = guess.len() == n
         && guess.iter().all(|g| g.re.is_finite() && g.im.is_finite())
         && (0..n).all(|i| (i + 1..n).all(|j| (guess[i] - guess[j]).norm_sqr() > 1e-12));
-    let mut z: Vec<Complex<f64>> = if usable {
+    let z = if usable {
         guess.to_vec()
     } else {
         (0..n)
@@ -135,6 +136,15 @@ fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
             })
             .collect()
     };
+    Some((c, z))
+}
+
+#[inline(always)]
+fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
+    let Some((c, mut z)) = monic_and_start(c, guess) else {
+        return Vec::new();
+    };
+    let n = z.len();
     // the roots also as separate real and imaginary parts, so that the
     // reciprocals of the differences (the iteration's cost) are computed
     // side by side; each is the same IEEE operation as `Complex::inv`
@@ -285,8 +295,8 @@ mod tests {
     }
 
     /// The iteration written plainly, one root at a time with `Complex`'s
-    /// operators (the first version of this module): the vectorised one must
-    /// give the same bits.
+    /// operators (the first version of this module), from the same start:
+    /// the vectorised one must give the same bits.
     fn reference_roots(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
         let eval = |c: &[f64], z: Complex<f64>| {
             let (mut p, mut d) = (Complex::new(0.0, 0.0), Complex::new(0.0, 0.0));
@@ -296,35 +306,10 @@ mod tests {
             }
             (p, d)
         };
-        let mut hi = c.len();
-        while hi > 0 && c[hi - 1] == 0.0 {
-            hi -= 1;
-        }
-        if hi <= 1 {
+        let Some((c, mut z)) = monic_and_start(c, guess) else {
             return Vec::new();
-        }
-        let lead = c[hi - 1];
-        let c: Vec<f64> = c[..hi].iter().map(|&a| a / lead).collect();
-        let n = hi - 1;
-        let radius = c[0].abs().powf(1.0 / n as f64);
-        let radius = if radius.is_finite() && radius > 0.0 {
-            radius
-        } else {
-            1.0
         };
-        let usable = guess.len() == n
-            && guess.iter().all(|g| g.re.is_finite() && g.im.is_finite())
-            && (0..n).all(|i| (i + 1..n).all(|j| (guess[i] - guess[j]).norm_sqr() > 1e-12));
-        let mut z: Vec<Complex<f64>> = if usable {
-            guess.to_vec()
-        } else {
-            (0..n)
-                .map(|k| {
-                    let t = 2.0 * std::f64::consts::PI * (k as f64 + 0.25) / n as f64 + 0.4;
-                    Complex::from_polar(radius, t)
-                })
-                .collect()
-        };
+        let n = z.len();
         for _ in 0..500 {
             let mut moved = 0.0f64;
             for k in 0..n {
