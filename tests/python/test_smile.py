@@ -130,6 +130,19 @@ def test_egemaps_names_and_levels():
     assert np.allclose((e - t)[:-1], 0.02)
 
 
+
+def test_both_sets_in_one_row_are_each_set_alone():
+    both = emo_pipe.Smile(emo_pipe.FeatureSet.IS10_eGeMAPSv02, channels=None)
+    is10 = emo_pipe.Smile("is10", channels=None)
+    eg = emo_pipe.Smile("egemaps", channels=None)
+    assert both.feature_names == is10.feature_names + eg.feature_names
+    files = [clip(c) for c in CLIPS[:2]]
+    got = both.process_files(files)
+    want = pd.concat([is10.process_files(files), eg.process_files(files)], axis=1)
+    pd.testing.assert_frame_equal(got, want)
+    with pytest.raises(ValueError, match="functionals only"):
+        emo_pipe.Smile("is10+egemaps", "lld")
+
 @pytest.mark.skipif(opensmile is None, reason="opensmile-python is not installed")
 def test_egemaps_at_opensmile_parity():
     """The native eGeMAPS functionals and LLDs against opensmile-python's
