@@ -16,7 +16,7 @@ target/results/channel-robustness-augmented.md.
     pip install numpy scipy soundfile lameenc
     python3 scripts/channel_robustness.py [--seed 1] [--augment]
 """
-import argparse, os, shutil, subprocess, sys
+import argparse, json, os, shutil, subprocess, sys
 import numpy as np, soundfile as sf
 from scipy import signal
 
@@ -104,7 +104,6 @@ if args.augment:
     write_manifest(man, rows_m)
     model_clean, model = model, os.path.join(W, "heldout-augmented.safetensors")
     # the held-out model's own recipe (its set, system, normalisation and C)
-    import json
     meta = json.loads(subprocess.run([exe, "model", model_clean], capture_output=True, text=True, check=True).stdout)
     fallback_c = (meta.get("fallback_svm") or meta["svm"])["c"]
     subprocess.run([exe, "train", man, "--feature-set", meta["feature_set"], "--system", meta["system"],

@@ -90,7 +90,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         mode: a.input_mode,
         ..Default::default()
     };
-    if !choice.set.has_is10() && (a.loudness != LoudnessMode::default() || a.fix_quirks) {
+    if choice.is10_part().is_none() && (a.loudness != LoudnessMode::default() || a.fix_quirks) {
         anyhow::bail!(
             "--loudness and --fix-quirks choose IS10 variants; {} has none",
             choice.set
@@ -272,7 +272,7 @@ fn list_inputs(a: &Args) -> Result<(Vec<PathBuf>, usize, Vec<String>)> {
 
 /// The set (and IS10's loudness), for the line that reports a written table.
 fn describe(choice: &Choice) -> String {
-    if choice.set.has_is10() {
+    if choice.is10_part().is_some() {
         format!("{}, loudness {}", choice.set, choice.quirks.loudness)
     } else {
         choice.set.to_string()

@@ -47,11 +47,6 @@ impl SetName {
             SetName::Is10Egemaps => crate::N_FEATURES + emo_egemaps::functionals::N_FUNCTIONALS,
         }
     }
-
-    /// Whether the IS10 loudness and quirk settings apply to the set.
-    pub fn has_is10(&self) -> bool {
-        !matches!(self, SetName::Egemaps)
-    }
 }
 
 impl std::str::FromStr for SetName {
@@ -314,9 +309,9 @@ pub fn extract_samples(
             source,
         })
     };
-    match (choice.set, choice.is10_part()) {
-        (SetName::Egemaps, _) => egemaps().map(AnyExtracted::Egemaps),
-        (SetName::Is10Egemaps, Some(settings)) => {
+    match (choice.is10_part(), choice.set) {
+        (None, _) => egemaps().map(AnyExtracted::Egemaps),
+        (Some(settings), SetName::Is10Egemaps) => {
             let is10 = is10(&settings)?;
             let egemaps = egemaps()?;
             let mut features = is10.features.clone();
@@ -327,7 +322,7 @@ pub fn extract_samples(
                 egemaps,
             })
         }
-        (_, settings) => is10(&settings.unwrap_or_default()).map(AnyExtracted::Is10),
+        (Some(settings), _) => is10(&settings).map(AnyExtracted::Is10),
     }
 }
 

@@ -62,28 +62,8 @@ impl Shard {
     }
 }
 
-/// The fingerprint of everything that changes the numbers (IS10).
-pub fn settings_key(settings: &Settings, read: &emo_audio::ReadOptions) -> String {
-    is10_key(&settings.feature_set.to_string(), settings, read)
-}
-
-/// IS10's fingerprint under the name `set` (a set that runs the IS10 chain).
-fn is10_key(set: &str, settings: &Settings, read: &emo_audio::ReadOptions) -> String {
-    let q = &settings.quirks;
-    let flag = |on: bool| if on { "opensmile3" } else { "fixed" };
-    let key = format!(
-        "r{}-{set}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
-        emo_features::FEATURE_REVISION,
-        q.loudness,
-        flag(q.growing_pitch_delta_norm),
-        flag(q.broken_jitter_threshold),
-        read.mode
-    );
-    with_read_span(key, read)
-}
-
-/// The fingerprint of any feature set's numbers; IS10's is [`settings_key`]
-/// (so stores written before other sets existed stay valid).
+/// The fingerprint of everything that changes a feature set's numbers. IS10's
+/// is the key it had before other sets existed, so its stores stay valid.
 pub fn choice_key(choice: &Choice, read: &emo_audio::ReadOptions) -> String {
     match choice.is10_part() {
         Some(settings) => is10_key(&choice.set.to_string(), &settings, read),
@@ -97,6 +77,21 @@ pub fn choice_key(choice: &Choice, read: &emo_audio::ReadOptions) -> String {
             read,
         ),
     }
+}
+
+/// The fingerprint of a set that runs the IS10 chain, named `set`.
+fn is10_key(set: &str, settings: &Settings, read: &emo_audio::ReadOptions) -> String {
+    let q = &settings.quirks;
+    let flag = |on: bool| if on { "opensmile3" } else { "fixed" };
+    let key = format!(
+        "r{}-{set}-loudness-{}-pitchdelta-{}-jitter-{}-input-{}",
+        emo_features::FEATURE_REVISION,
+        q.loudness,
+        flag(q.growing_pitch_delta_norm),
+        flag(q.broken_jitter_threshold),
+        read.mode
+    );
+    with_read_span(key, read)
 }
 
 fn with_read_span(mut key: String, read: &emo_audio::ReadOptions) -> String {
@@ -280,7 +275,14 @@ mod tests {
             set: SetName::Is10(is10.feature_set),
             quirks: is10.quirks,
         };
-        assert_eq!(choice_key(&c, &read), settings_key(&is10, &read));
+        // the key IS10 stores have always had
+        assert_eq!(
+            choice_key(&c, &read),
+            format!(
+                "r{}-is10-loudness-documented-pitchdelta-opensmile3-jitter-opensmile3-input-smilextract",
+                emo_features::FEATURE_REVISION
+            )
+        );
         let e = Choice {
             set: SetName::Egemaps,
             ..c
