@@ -142,6 +142,10 @@ def test_both_sets_in_one_row_are_each_set_alone():
     pd.testing.assert_frame_equal(got, want)
     with pytest.raises(ValueError, match="functionals only"):
         emo_pipe.Smile("is10+egemaps", "lld")
+    # IS10's loudness mode would be ignored by eGeMAPS, so it is refused
+    with pytest.raises(ValueError, match="egemaps has none"):
+        emo_pipe.Smile("egemaps", loudness="opensmile3")
+    assert emo_pipe.Smile("is10+egemaps", loudness="opensmile3").num_features == 1670
 
 @pytest.mark.skipif(opensmile is None, reason="opensmile-python is not installed")
 def test_egemaps_at_opensmile_parity():

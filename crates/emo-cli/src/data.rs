@@ -41,14 +41,12 @@ pub struct FeatureArgs {
 }
 
 impl FeatureArgs {
-    pub fn choice(&self) -> Choice {
-        Choice {
-            set: self.feature_set,
-            quirks: Quirks {
-                loudness: self.loudness,
-                ..Quirks::default()
-            },
-        }
+    pub fn choice(&self) -> Result<Choice> {
+        let quirks = Quirks {
+            loudness: self.loudness,
+            ..Quirks::default()
+        };
+        Choice::new(self.feature_set, quirks).map_err(|e| anyhow::anyhow!("--loudness: {e}"))
     }
 
     /// A description for reports and model files.
@@ -76,7 +74,7 @@ impl FeatureArgs {
             }
             return Ok((map, left_out));
         }
-        let choice = self.choice();
+        let choice = self.choice()?;
         let read = emo_audio::ReadOptions::default();
         let store = emo_store::Store::open_with_width(
             &self.store,

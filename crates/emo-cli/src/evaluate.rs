@@ -87,6 +87,8 @@ fn system_names(asked: &[String]) -> Result<Vec<String>> {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
+    // a set and loudness that do not go together are refused before any work
+    a.source.choice()?;
     if a.source.jobs > 0 {
         // Only fails if a pool already exists, in which case it is used as is.
         let _ = rayon::ThreadPoolBuilder::new()

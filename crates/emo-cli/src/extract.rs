@@ -81,21 +81,13 @@ pub fn run(a: Args) -> Result<ExitCode> {
         Quirks::default()
     };
     quirks.loudness = a.loudness;
-    let choice = Choice {
-        set: a.feature_set,
-        quirks,
-    };
+    let choice = Choice::new(a.feature_set, quirks)
+        .map_err(|e| anyhow::anyhow!("--loudness / --fix-quirks: {e}"))?;
     let read = emo_audio::ReadOptions {
         max_seconds: Some(a.max_duration),
         mode: a.input_mode,
         ..Default::default()
     };
-    if choice.is10_part().is_none() && (a.loudness != LoudnessMode::default() || a.fix_quirks) {
-        anyhow::bail!(
-            "--loudness and --fix-quirks choose IS10 variants; {} has none",
-            choice.set
-        );
-    }
     if a.lld.is_some() {
         // a set without an LLD level is refused before any work
         choice.names(Level::Lld).map_err(anyhow::Error::msg)?;

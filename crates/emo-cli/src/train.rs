@@ -51,6 +51,8 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
+    // a set and loudness that do not go together are refused before any work
+    a.source.choice()?;
     if a.source.jobs > 0 {
         let _ = rayon::ThreadPoolBuilder::new()
             .num_threads(a.source.jobs)
@@ -66,7 +68,7 @@ pub fn run(a: Args) -> Result<ExitCode> {
         s => Some(s.parse::<Norm>().map_err(anyhow::Error::msg)?),
     };
     let (data, _, names, left_out) = labelled_data(&a.corpus, a.classes.as_deref(), &a.source)?;
-    let width = a.source.choice().width();
+    let width = a.source.choice()?.width();
     if data.x.ncols() != width {
         // the model records the set, and classify extracts it
         anyhow::bail!(

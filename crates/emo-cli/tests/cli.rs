@@ -649,6 +649,32 @@ fn egemaps_goes_through_streams_segments_and_models() {
         .output()
         .unwrap();
     assert!(!o.status.success() && text(&o).1.contains("functionals only"));
+    // IS10's loudness mode means nothing to eGeMAPS: every front end refuses
+    // it before any work, instead of ignoring it
+    std::fs::write(
+        d.join("m.csv"),
+        fixture_manifest(&[("08a04Wc.wav", "s1", "f", "anger")]),
+    )
+    .unwrap();
+    let clip_arg = clip.to_str().unwrap();
+    for cmd in [
+        vec!["extract", clip_arg, "-o", "x.csv"],
+        vec!["train", "m.csv", "-o", "x.safetensors"],
+        vec!["evaluate", "m.csv"],
+    ] {
+        let o = bin()
+            .current_dir(&d)
+            .args(&cmd)
+            .args(["--feature-set", "egemaps", "--loudness", "opensmile3"])
+            .output()
+            .unwrap();
+        let err = text(&o).1;
+        assert!(
+            !o.status.success() && err.contains("--loudness") && err.contains("egemaps has none"),
+            "{cmd:?}: {err}"
+        );
+    }
+    assert!(!d.join("x.csv").exists() && !d.join("x.safetensors").exists());
     // a model records its set, and classify extracts it from files and streams
     std::fs::write(
         d.join("m.csv"),

@@ -82,6 +82,20 @@ pub struct Choice {
 }
 
 impl Choice {
+    /// A set with the IS10 quirks it runs. Quirks other than the defaults are
+    /// refused for a set without an IS10 chain (eGeMAPS), where they would be
+    /// silently ignored; every front end builds its choice here.
+    pub fn new(set: SetName, quirks: Quirks) -> Result<Choice, String> {
+        let choice = Choice { set, quirks };
+        if choice.is10_part().is_none() && quirks != Quirks::default() {
+            return Err(format!(
+                "the loudness mode and the quirk switches choose IS10 variants; {set} has none \
+(leave them at their defaults)"
+            ));
+        }
+        Ok(choice)
+    }
+
     /// The IS10 settings, when the set is an IS10 variant.
     pub fn is10(&self) -> Option<Settings> {
         match self.set {
@@ -329,6 +343,21 @@ pub fn extract_samples(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn quirks_are_refused_only_where_no_is10_chain_reads_them() {
+        for set in SetName::ALL {
+            for quirks in [Quirks::default(), Quirks::opensmile3(), Quirks::fixed()] {
+                let got = Choice::new(set, quirks);
+                let reads_them = set != SetName::Egemaps;
+                assert_eq!(
+                    got.is_ok(),
+                    reads_them || quirks == Quirks::default(),
+                    "{set} {quirks:?}"
+                );
+            }
+        }
+    }
 
     #[test]
     fn set_names_round_trip() {

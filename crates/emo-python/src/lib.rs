@@ -331,13 +331,12 @@ impl Extractor {
     ) -> PyResult<Self> {
         let set: SetName = parse(feature_set)?;
         let loudness: LoudnessMode = parse(loudness)?;
-        let choice = Choice {
-            set,
-            quirks: Quirks {
-                loudness,
-                ..Quirks::default()
-            },
+        let quirks = Quirks {
+            loudness,
+            ..Quirks::default()
         };
+        let choice = Choice::new(set, quirks)
+            .map_err(|e| PyValueError::new_err(format!("loudness={loudness}: {e}")))?;
         let level: Level = parse(level)?;
         // refuse a level the set does not have now, not at the first file
         choice.names(level).map_err(PyValueError::new_err)?;
