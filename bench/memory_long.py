@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Peak resident memory of extracting a 1-hour recording (16 kHz mono and
-48 kHz stereo), emo-pipe beside openSMILE (the opensmile Python package, which
+48 kHz stereo), emo-pipe (IS10 and eGeMAPS) beside openSMILE (the opensmile Python package, which
 runs openSMILE's engine in-process), in one run. Recordings are made from EmoDB
 clips (concatenated, and resampled/duplicated for 48 kHz stereo) into
 target/long/ (not committed). Peaks from /usr/bin/time -v.
@@ -42,11 +42,12 @@ def peak(cmd):
 
 
 print(f"{minutes:g}-minute recordings; peak resident memory (MB) and wall time")
-print("| recording | emo-pipe extract | openSMILE (opensmile-python) | target |")
-print("|---|---|---|---|")
+print("| recording | emo-pipe extract (is10) | emo-pipe extract (egemaps) | openSMILE IS10 (opensmile-python) | target |")
+print("|---|---|---|---|---|")
 smile_mb = None
 for f in (mono, stereo):
     ours = peak([exe, "extract", f, "-o", os.path.join(out, "f.csv"), "-j", "1"])
+    egemaps = peak([exe, "extract", "--feature-set", "egemaps", f, "-o", os.path.join(out, "f.csv"), "-j", "1"])
     # openSMILE's peak grows with the recording (about 12.6 GB for 1 hour at 16 kHz
     # here); the 48 kHz stereo file would need about 3 times that, more than this
     # machine's 24 GiB, so it runs only where it fits
@@ -57,5 +58,6 @@ for f in (mono, stereo):
         smile_mb, cell = smile[0], f"{smile[0]:.0f} MB ({smile[1]})"
     else:
         cell = f"not run (would need about {3 * smile_mb / 1024:.0f} GB)"
-    ok = "met" if ours[0] < 300 else "NOT met"
-    print(f"| {os.path.basename(f)} | {ours[0]:.0f} MB ({ours[1]}) | {cell} | < 300 MB: {ok} |", flush=True)
+    ok = "met" if max(ours[0], egemaps[0]) < 300 else "NOT met"
+    print(f"| {os.path.basename(f)} | {ours[0]:.0f} MB ({ours[1]}) | {egemaps[0]:.0f} MB ({egemaps[1]}) "
+          f"| {cell} | < 300 MB: {ok} |", flush=True)

@@ -142,6 +142,95 @@ fn streamed_extraction_equals_extraction_in_memory() {
     }
 }
 
+/// eGeMAPS through every reader: the file streamed through the set seam
+/// equals its samples analysed in memory, for eGeMAPS alone and beside IS10.
+#[test]
+fn streamed_egemaps_equals_egemaps_in_memory() {
+    use emo_features::sets::{extract_file, extract_samples, Choice, SetName};
+    for set in [SetName::Egemaps, SetName::Is10Egemaps] {
+        let choice = Choice::new(set, Default::default()).unwrap();
+        for f in FILES {
+            let path = fixtures().join("audio").join(f);
+            let a = read_audio(&path).unwrap();
+            let mem = extract_samples(&a.samples, a.sample_rate, &choice, &path).unwrap();
+            let streamed = extract_file(&path, &choice, &ReadOptions::default()).unwrap();
+            assert_eq!(streamed.features(), mem.features(), "{set} {f}");
+            assert_eq!(streamed.frames_and_rate(), mem.frames_and_rate());
+        }
+    }
+}
+
+fn egemaps_in_blocks(x: &[f32], rate: u32, sizes: &[usize]) -> emo_egemaps::Llds {
+    let mut e = emo_egemaps::Extractor::new(rate).unwrap();
+    let (mut at, mut i) = (0, 0);
+    while at < x.len() {
+        let n = sizes[i % sizes.len()].min(x.len() - at);
+        e.push(&x[at..at + n]);
+        at += n;
+        i += 1;
+    }
+    e.finish()
+}
+
+/// Any split of the samples into blocks gives the eGeMAPS contours of one
+/// block, bit for bit, at every fixture's rate and on a recording long enough
+/// (a clip five times over) that the extractor drops samples between blocks.
+#[test]
+fn egemaps_contours_do_not_depend_on_the_blocks() {
+    let clip = read_audio(&fixtures().join("audio").join("08a04Wc.wav")).unwrap();
+    let long: Vec<f32> = clip.samples.repeat(5);
+    let mut inputs = vec![(long, clip.sample_rate)];
+    for f in FILES {
+        let a = read_audio(&fixtures().join("audio").join(f)).unwrap();
+        inputs.push((a.samples, a.sample_rate));
+    }
+    for (x, rate) in &inputs {
+        let whole = egemaps_in_blocks(x, *rate, &[x.len()]);
+        let f0 = &whole.raw[emo_egemaps::N_SPECTRAL];
+        let jitter = &whole.raw[emo_egemaps::N_SPECTRAL + 1];
+        assert!(f0.iter().any(|&v| v > 0.0), "no voiced frame at {rate} Hz");
+        assert!(jitter.iter().any(|&v| v > 0.0), "no jitter at {rate} Hz");
+        for sizes in [&[1usize, 7, 160, 999][..], &[4093], &[65536, 3]] {
+            let split = egemaps_in_blocks(x, *rate, sizes);
+            let what = format!("{rate} Hz, {} samples, blocks {sizes:?}", x.len());
+            assert_eq!(split.columns, whole.columns, "{what}");
+            assert_eq!(split.raw, whole.raw, "{what}");
+            assert_eq!(split.energy, whole.energy, "{what}");
+            assert_eq!(split.split, whole.split, "{what}");
+        }
+    }
+}
+
+/// Ten times the long clip in 20 ms blocks: the extractor holds a bounded
+/// window of samples, never the recording.
+#[test]
+fn egemaps_holds_a_bounded_window_of_samples() {
+    let clip = read_audio(&fixtures().join("audio").join("08a04Wc.wav")).unwrap();
+    let rate = clip.sample_rate;
+    let mut e = emo_egemaps::Extractor::new(rate).unwrap();
+    let mut most = 0;
+    for _ in 0..50 {
+        for block in clip.samples.chunks(320) {
+            e.push(block);
+            most = most.max(e.held());
+        }
+    }
+    let frame = (0.06 * f64::from(rate)) as usize;
+    // the drain step (2^16) twice over plus the undecided pitch frames
+    // (40 of 10 ms) and one 60 ms frame, never the samples pushed
+    assert!(
+        most <= 2 * (1 << 16) + rate as usize * 4 / 10 + 2 * frame,
+        "held {most} of {} samples",
+        50 * clip.samples.len()
+    );
+    let llds = e.finish();
+    let (_, g60) = emo_egemaps::geometries(rate).unwrap();
+    assert_eq!(
+        llds.rows(),
+        emo_egemaps::row_count(50 * clip.samples.len(), g60)
+    );
+}
+
 /// A segment's samples are exactly the whole file's samples from
 /// `round(start·rate)` for `round((end−start)·rate)` samples, in every format
 /// (WAV seeks to the segment; compressed formats drop what comes before it).

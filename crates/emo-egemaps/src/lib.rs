@@ -8,8 +8,10 @@ pub mod quirks;
 pub mod source;
 pub mod spectral;
 
+use emo_dsp::formants::Formants;
 use emo_dsp::pitch_viterbi::TrackedPitch;
 pub use spectral::{SpectralBranch, SpectralFrame};
+use std::collections::VecDeque;
 
 use emo_dsp::smoothing::moving_average3;
 use emo_dsp::FrameGeometry;
@@ -128,61 +130,179 @@ fn analyzers(
 
 /// Runs the whole eGeMAPS LLD chain on mono samples held in memory.
 pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> {
-    let (g20, g60) = geometries(sample_rate)?;
-    let rows = row_count(samples.len(), g60);
-    let mut raw: Vec<Vec<f32>> = vec![Vec::new(); LLD_NAMES.len()];
-
-    let (mut branch, mut pitch) = analyzers(sample_rate, g20, g60);
-    let mut formants = Vec::new();
-    let mut energy = Vec::new();
-    let mut spectral = |f: SpectralFrame, frame: &[f32], raw: &mut Vec<Vec<f32>>| {
-        energy.push(source::mean_square(frame));
-        let values = [
-            f.loudness,
-            f.alpha_ratio,
-            f.hammarberg,
-            f.slope_0_500,
-            f.slope_500_1500,
-            f.flux,
-            f.mfcc[0],
-            f.mfcc[1],
-            f.mfcc[2],
-            f.mfcc[3],
-        ];
-        for (c, v) in raw.iter_mut().zip(values) {
-            c.push(v);
-        }
-        formants.push(f.formants);
-    };
-    let n20 = g20.count(samples.len());
-    let mut k = 0;
-    while k + 4 <= n20 {
-        let frames: [&[f32]; 4] = std::array::from_fn(|l| g20.frame(samples, 0, k + l));
-        for (f, frame) in branch.analyse4(frames).into_iter().zip(frames) {
-            spectral(f, frame, &mut raw);
-        }
-        k += 4;
+    let mut x = Extractor::new(sample_rate)?;
+    // in blocks, so the extractor's window stays small
+    for block in samples.chunks(1 << 16) {
+        x.push(block);
     }
-    for k in k..n20 {
-        let frame = g20.frame(samples, 0, k);
-        spectral(branch.analyse(frame), frame, &mut raw);
+    Ok(x.finish())
+}
+
+/// The eGeMAPS LLD chain as a stream: samples go in block by block
+/// ([`Extractor::push`]), each frame is analysed once its samples are in, and
+/// only the samples later frames still read are kept, so memory grows with the
+/// number of frames (25 contours) and not with the audio. Any split into blocks
+/// gives the same contours, bit for bit, as one block.
+pub struct Extractor {
+    g20: FrameGeometry,
+    g60: FrameGeometry,
+    sample_rate: u32,
+    branch: SpectralBranch,
+    pitch: emo_dsp::pitch::PitchAnalyzer,
+    tracker: source::F0Tracker,
+    voice: source::VoiceAnalyzer,
+    /// Samples from absolute index `buf_start` on.
+    buf: Vec<f32>,
+    buf_start: usize,
+    /// Samples pushed so far.
+    total: usize,
+    /// 20 ms and 60 ms frames analysed.
+    n20_done: usize,
+    n60_done: usize,
+    raw: Vec<Vec<f32>>,
+    energy: Vec<f32>,
+    /// Formants of the 20 ms frames from index `formants_start` on (earlier
+    /// ones are dropped once their frame's voice row is written).
+    formants: VecDeque<Formants>,
+    formants_start: usize,
+    /// F0 of 60 ms frames the tracker has decided whose voice row is not yet
+    /// written, with their magnitude spectra.
+    decided: VecDeque<TrackedPitch>,
+    /// Magnitude spectra of the 60 ms frames without a voice row yet.
+    mags: VecDeque<Vec<f32>>,
+    windowed: Vec<f32>,
+}
+
+impl Extractor {
+    pub fn new(sample_rate: u32) -> Result<Self, EgemapsError> {
+        let (g20, g60) = geometries(sample_rate)?;
+        let (branch, pitch) = analyzers(sample_rate, g20, g60);
+        Ok(Extractor {
+            g20,
+            g60,
+            sample_rate,
+            branch,
+            pitch,
+            tracker: source::F0Tracker::default(),
+            voice: source::VoiceAnalyzer::new(g60, sample_rate),
+            buf: Vec::new(),
+            buf_start: 0,
+            total: 0,
+            n20_done: 0,
+            n60_done: 0,
+            raw: vec![Vec::new(); LLD_NAMES.len()],
+            energy: Vec::new(),
+            formants: VecDeque::new(),
+            formants_start: 0,
+            decided: VecDeque::new(),
+            mags: VecDeque::new(),
+            windowed: vec![0.0; g60.size],
+        })
     }
 
-    // each 60 ms frame's voice descriptors once the tracker has decided its
-    // F0 (a few frames later); only the magnitudes of undecided frames are kept
-    let mut tracker = source::F0Tracker::default();
-    let mut tracked = Vec::new();
-    let mut voice = source::VoiceAnalyzer::new(g60, sample_rate);
-    let mut pending: std::collections::VecDeque<Vec<f32>> = Default::default();
-    let no_formants = emo_dsp::formants::Formants::default();
-    let mut voice_rows = |tracked: &[TrackedPitch],
-                          pending: &mut std::collections::VecDeque<Vec<f32>>,
-                          raw: &mut Vec<Vec<f32>>| {
-        let done = raw[N_SPECTRAL].len();
-        for (k, t) in tracked.iter().enumerate().skip(done) {
-            let mag = pending.pop_front().unwrap_or_default();
-            let fm = formants.get(k).unwrap_or(&no_formants);
-            let v = voice.analyse(t.f0, &mag, fm, samples);
+    /// Takes the next block of samples and analyses every frame it completes.
+    pub fn push(&mut self, block: &[f32]) {
+        self.buf.extend_from_slice(block);
+        self.total += block.len();
+        self.analyse(false);
+        self.forget_used();
+    }
+
+    /// Samples held now (those later frames still read, up to twice the
+    /// drain step of 2^16 plus a frame).
+    pub fn held(&self) -> usize {
+        self.buf.len()
+    }
+
+    /// Whether frame `k` of a level has all its samples.
+    fn complete(&self, g: FrameGeometry, k: usize) -> bool {
+        k * g.step + g.size <= self.total
+    }
+
+    /// Analyses every complete frame, four at a time where four are ready
+    /// (results identical to one at a time); at the end of the recording
+    /// (`eof`) also the last ones singly and the voice rows that read up to
+    /// its last sample.
+    fn analyse(&mut self, eof: bool) {
+        loop {
+            let (k, g) = (self.n20_done, self.g20);
+            let (buf, at) = (&self.buf, self.buf_start);
+            if self.complete(g, k + 3) {
+                let frames: [&[f32]; 4] = std::array::from_fn(|l| g.frame(buf, at, k + l));
+                for (f, frame) in self.branch.analyse4(frames).into_iter().zip(frames) {
+                    spectral_row(
+                        &mut self.raw,
+                        &mut self.energy,
+                        &mut self.formants,
+                        f,
+                        frame,
+                    );
+                }
+                self.n20_done += 4;
+            } else if eof && self.complete(g, k) {
+                let frame = g.frame(buf, at, k);
+                let f = self.branch.analyse(frame);
+                spectral_row(
+                    &mut self.raw,
+                    &mut self.energy,
+                    &mut self.formants,
+                    f,
+                    frame,
+                );
+                self.n20_done += 1;
+            } else {
+                break;
+            }
+        }
+        loop {
+            let (k, g) = (self.n60_done, self.g60);
+            let (buf, at) = (&self.buf, self.buf_start);
+            if self.complete(g, k + 3) {
+                let frames: [&[f32]; 4] = std::array::from_fn(|l| g.frame(buf, at, k + l));
+                let cands = self.pitch.analyse4(frames);
+                for (l, c) in cands.into_iter().enumerate() {
+                    emo_dsp::window::apply_window(
+                        frames[l],
+                        self.pitch.window(),
+                        &mut self.windowed,
+                    );
+                    self.mags.push_back(self.pitch.last_lanes()[l].clone());
+                    let e = source::rms(&self.windowed);
+                    self.tracker.push(c, e, &mut self.decided);
+                }
+                self.n60_done += 4;
+            } else if eof && self.complete(g, k) {
+                let c = self.pitch.analyse(g.frame(buf, at, k));
+                let (windowed, mag) = self.pitch.last_frame();
+                self.mags.push_back(mag.to_vec());
+                let e = source::rms(windowed);
+                self.tracker.push(c, e, &mut self.decided);
+                self.n60_done += 1;
+            } else {
+                break;
+            }
+        }
+        self.voice_rows(eof);
+    }
+
+    /// Writes the voice row of each decided frame whose period search has its
+    /// samples (and its 20 ms frame's formants).
+    fn voice_rows(&mut self, eof: bool) {
+        let no_formants = Formants::default();
+        while let Some(&t) = self.decided.front() {
+            let k = self.raw[N_SPECTRAL].len();
+            if !eof && (self.voice.needs_until() > self.total || k >= self.n20_done) {
+                break;
+            }
+            self.decided.pop_front();
+            let mag = self.mags.pop_front().unwrap_or_default();
+            let fm = self
+                .formants
+                .get(k.wrapping_sub(self.formants_start))
+                .unwrap_or(&no_formants);
+            let v = self
+                .voice
+                .analyse(t.f0, &mag, fm, &self.buf, self.buf_start);
             let values = [
                 emo_dsp::pitch_viterbi::semitones_from_27_5_hz(t.f0),
                 v.jitter_local,
@@ -191,6 +311,7 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
                 v.h1_h2,
                 v.h1_a3,
             ];
+            let raw = &mut self.raw;
             for (c, val) in raw[N_SPECTRAL..].iter_mut().zip(values) {
                 c.push(val);
             }
@@ -200,52 +321,84 @@ pub fn extract(samples: &[f32], sample_rate: u32) -> Result<Llds, EgemapsError> 
                 raw[col + 1].push(fm.bandwidth.get(i).copied().unwrap_or(0.0) as f32);
                 raw[col + 2].push(v.formant_levels[i]);
             }
-        }
-    };
-    let n60 = g60.count(samples.len());
-    let mut windowed = vec![0.0f32; g60.size];
-    let mut k = 0;
-    // four frames at a time where possible: the spline runs on the four side
-    // by side, with results identical to one at a time
-    while k + 4 <= n60 {
-        let frames: [&[f32]; 4] = std::array::from_fn(|l| g60.frame(samples, 0, k + l));
-        let cands = pitch.analyse4(frames);
-        for (l, c) in cands.into_iter().enumerate() {
-            emo_dsp::window::apply_window(frames[l], pitch.window(), &mut windowed);
-            pending.push_back(pitch.last_lanes()[l].clone());
-            tracker.push(c, source::rms(&windowed), &mut tracked);
-            voice_rows(&tracked, &mut pending, &mut raw);
-        }
-        k += 4;
-    }
-    for k in k..n60 {
-        let c = pitch.analyse(g60.frame(samples, 0, k));
-        let (windowed, mag) = pitch.last_frame();
-        pending.push_back(mag.to_vec());
-        tracker.push(c, source::rms(windowed), &mut tracked);
-        voice_rows(&tracked, &mut pending, &mut raw);
-    }
-    let decided_before_flush = tracked.len();
-    tracker.finish(&mut tracked);
-    voice_rows(&tracked, &mut pending, &mut raw);
-    let split = decided_before_flush.checked_sub(1);
-    let columns = raw
-        .iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if i < N_SPECTRAL {
-                moving_average3(c, rows)
-            } else {
-                quirks::smooth_voice_contour(c, rows, split)
+            // frame k's formants are read by no later row
+            while self.formants_start <= k && !self.formants.is_empty() {
+                self.formants.pop_front();
+                self.formants_start += 1;
             }
-        })
-        .collect();
-    Ok(Llds {
-        columns,
-        raw,
-        energy,
-        split,
-        step_sec: g60.step as f64 / f64::from(sample_rate),
-        frame_sec: g20.size as f64 / f64::from(sample_rate),
-    })
+        }
+    }
+
+    /// Drops samples no frame will read again.
+    fn forget_used(&mut self) {
+        let keep = (self.n20_done * self.g20.step)
+            .min(self.n60_done * self.g60.step)
+            .min(self.voice.needs_from());
+        let dead = keep.saturating_sub(self.buf_start);
+        // in large steps: moving the kept tail costs a copy
+        if dead >= (1 << 16) && dead * 2 >= self.buf.len() {
+            self.buf.drain(..dead);
+            self.buf_start += dead;
+        }
+    }
+
+    /// Ends the recording: analyses what is left and smooths the contours.
+    pub fn finish(mut self) -> Llds {
+        self.analyse(true);
+        // the frames decided before the tracker is flushed (openSMILE's voice
+        // smoothing splits there)
+        let decided_before_flush = self.raw[N_SPECTRAL].len() + self.decided.len();
+        self.tracker.finish(&mut self.decided);
+        self.voice_rows(true);
+        self.buf = Vec::new();
+        let rows = row_count(self.total, self.g60);
+        let split = decided_before_flush.checked_sub(1);
+        let columns = self
+            .raw
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                if i < N_SPECTRAL {
+                    moving_average3(c, rows)
+                } else {
+                    quirks::smooth_voice_contour(c, rows, split)
+                }
+            })
+            .collect();
+        Llds {
+            columns,
+            raw: self.raw,
+            energy: self.energy,
+            split,
+            step_sec: self.g60.step as f64 / f64::from(self.sample_rate),
+            frame_sec: self.g20.size as f64 / f64::from(self.sample_rate),
+        }
+    }
+}
+
+/// Appends one 20 ms frame's spectral descriptors, energy and formants.
+fn spectral_row(
+    raw: &mut [Vec<f32>],
+    energy: &mut Vec<f32>,
+    formants: &mut VecDeque<Formants>,
+    f: SpectralFrame,
+    frame: &[f32],
+) {
+    energy.push(source::mean_square(frame));
+    let values = [
+        f.loudness,
+        f.alpha_ratio,
+        f.hammarberg,
+        f.slope_0_500,
+        f.slope_500_1500,
+        f.flux,
+        f.mfcc[0],
+        f.mfcc[1],
+        f.mfcc[2],
+        f.mfcc[3],
+    ];
+    for (c, v) in raw.iter_mut().zip(values) {
+        c.push(v);
+    }
+    formants.push_back(f.formants);
 }

@@ -82,21 +82,26 @@ impl Default for F0Tracker {
 }
 
 impl F0Tracker {
-    pub fn push(&mut self, c: PitchCandidates, energy: f32, out: &mut Vec<TrackedPitch>) {
+    pub fn push(
+        &mut self,
+        c: PitchCandidates,
+        energy: f32,
+        out: &mut std::collections::VecDeque<TrackedPitch>,
+    ) {
         self.viterbi.push(c);
         self.energies.push_back(energy);
         self.drain(out);
     }
 
-    pub fn finish(&mut self, out: &mut Vec<TrackedPitch>) {
+    pub fn finish(&mut self, out: &mut std::collections::VecDeque<TrackedPitch>) {
         self.viterbi.flush();
         self.drain(out);
     }
 
-    fn drain(&mut self, out: &mut Vec<TrackedPitch>) {
+    fn drain(&mut self, out: &mut std::collections::VecDeque<TrackedPitch>) {
         while let Some(t) = self.viterbi.next_decided() {
             let e = self.energies.pop_front().unwrap_or(0.0);
-            out.push(if e > ENERGY_GATE {
+            out.push_back(if e > ENERGY_GATE {
                 t
             } else {
                 TrackedPitch {
@@ -145,6 +150,16 @@ pub struct VoiceAnalyzer {
 }
 
 impl VoiceAnalyzer {
+    /// First sample the next frame's period search may read.
+    pub fn needs_from(&self) -> usize {
+        self.jitter.needs_from()
+    }
+
+    /// One past the last sample it may read.
+    pub fn needs_until(&self) -> usize {
+        self.jitter.needs_until()
+    }
+
     pub fn new(g60: FrameGeometry, sample_rate: u32) -> Self {
         let k = g60.fft_len;
         let padded_sec = FRAME_SEC * k as f64 / g60.size as f64;
@@ -164,15 +179,18 @@ impl VoiceAnalyzer {
 
     /// The next frame: its tracked F0 (Hz, 0 unvoiced), its magnitude
     /// spectrum, the formants of the 20 ms frame at the same time, and the
-    /// whole signal (for the period search).
+    /// signal for the period search: the samples from absolute index
+    /// `signal_start` on, covering [`needs_from`](Self::needs_from) to
+    /// [`needs_until`](Self::needs_until) or the end of the recording.
     pub fn analyse(
         &mut self,
         f0: f32,
         mag: &[f32],
         formants: &Formants,
         signal: &[f32],
+        signal_start: usize,
     ) -> VoiceFrame {
-        let j = self.jitter.analyse(f0, signal, 0);
+        let j = self.jitter.analyse(f0, signal, signal_start);
         let nyquist = self.freqs.last().copied().unwrap_or(0.0);
         let hnr = self.hnr.get_or_insert_with(|| AcfHnr::new(mag.len()));
         let mut v = VoiceFrame {

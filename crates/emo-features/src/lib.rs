@@ -108,6 +108,19 @@ pub struct Extracted {
     pub sample_rate: u32,
 }
 
+impl Extracted {
+    /// The functionals of `contours`, of `frames` samples at `sample_rate`.
+    pub(crate) fn of(contours: Contours, set: FeatureSet, frames: usize, sample_rate: u32) -> Self {
+        Extracted {
+            features: functionals(&contours, set),
+            contours,
+            duration_sec: frames as f64 / f64::from(sample_rate.max(1)),
+            frames,
+            sample_rate,
+        }
+    }
+}
+
 /// Reads a file and computes its IS10 features. The audio is decoded and
 /// analysed block by block, never held whole: memory grows with the number of
 /// 10 ms frames, not with the sample rate or channel count.
@@ -135,14 +148,12 @@ pub fn extract_file(
         Some(r) => r.map_err(lld_error)?,
         None => emo_lld::Extractor::new(info.sample_rate, settings).map_err(lld_error)?,
     };
-    let contours = x.finish();
-    Ok(Extracted {
-        features: functionals(&contours, settings.feature_set),
-        contours,
-        duration_sec: info.duration(),
-        frames: info.frames,
-        sample_rate: info.sample_rate,
-    })
+    Ok(Extracted::of(
+        x.finish(),
+        settings.feature_set,
+        info.frames,
+        info.sample_rate,
+    ))
 }
 
 /// Computes IS10 features of mono samples held in memory.
@@ -152,13 +163,12 @@ pub fn extract_samples(
     settings: &Settings,
 ) -> Result<Extracted, emo_lld::LldError> {
     let contours = emo_lld::extract(samples, sample_rate, settings)?;
-    Ok(Extracted {
-        features: functionals(&contours, settings.feature_set),
+    Ok(Extracted::of(
         contours,
-        duration_sec: samples.len() as f64 / f64::from(sample_rate.max(1)),
-        frames: samples.len(),
+        settings.feature_set,
+        samples.len(),
         sample_rate,
-    })
+    ))
 }
 
 /// Row names of a batch: each file's stem (as openSMILE's reference tables

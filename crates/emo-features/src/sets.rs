@@ -272,34 +272,133 @@ impl AnyExtracted {
     }
 }
 
-/// eGeMAPS of mono samples held in memory.
-fn egemaps_samples(
-    samples: &[f32],
+/// The chosen set of one signal as a stream: samples go in block by block
+/// ([`SetStream::push`]) to the set's extractors (both for is10+egemaps), which
+/// keep only the samples later frames read, so a file or stream of any length
+/// is never held whole. Any split into blocks gives the same features.
+pub struct SetStream {
+    parts: Parts,
     sample_rate: u32,
-) -> Result<EgemapsExtracted, emo_egemaps::EgemapsError> {
-    let llds = emo_egemaps::extract(samples, sample_rate)?;
-    Ok(EgemapsExtracted {
-        features: emo_egemaps::functionals::functionals(&llds),
-        llds,
-        duration_sec: samples.len() as f64 / f64::from(sample_rate.max(1)),
-        frames: samples.len(),
-        sample_rate,
-    })
+    frames: usize,
 }
 
-/// Reads a file and computes the chosen set.
+/// The extractors a set runs (boxed: each is a few kB of tables and scratch).
+enum Parts {
+    Is10(Box<emo_lld::Extractor>, FeatureSet),
+    Egemaps(Box<emo_egemaps::Extractor>),
+    Both(Box<(emo_lld::Extractor, FeatureSet, emo_egemaps::Extractor)>),
+}
+
+impl SetStream {
+    /// Extractors for a signal at `sample_rate`; `name` names it in errors (a
+    /// rate the set cannot analyse).
+    pub fn new(sample_rate: u32, choice: &Choice, name: &Path) -> Result<Self, FeatureError> {
+        let is10 = |settings: Settings| {
+            emo_lld::Extractor::new(sample_rate, &settings).map_err(|source| FeatureError::Lld {
+                path: name.to_owned(),
+                source,
+            })
+        };
+        let egemaps = || {
+            emo_egemaps::Extractor::new(sample_rate).map_err(|source| FeatureError::Egemaps {
+                path: name.to_owned(),
+                source,
+            })
+        };
+        let parts = match (choice.is10_part(), choice.set) {
+            (None, _) => Parts::Egemaps(Box::new(egemaps()?)),
+            (Some(s), SetName::Is10Egemaps) => {
+                Parts::Both(Box::new((is10(s)?, s.feature_set, egemaps()?)))
+            }
+            (Some(s), _) => Parts::Is10(Box::new(is10(s)?), s.feature_set),
+        };
+        Ok(SetStream {
+            parts,
+            sample_rate,
+            frames: 0,
+        })
+    }
+
+    /// The next block of mono samples.
+    pub fn push(&mut self, block: &[f32]) {
+        self.frames += block.len();
+        match &mut self.parts {
+            Parts::Is10(x, _) => x.push(block),
+            Parts::Egemaps(e) => e.push(block),
+            Parts::Both(b) => {
+                let (x, _, e) = &mut **b;
+                x.push(block);
+                e.push(block);
+            }
+        }
+    }
+
+    /// Ends the signal: its features.
+    pub fn finish(self) -> AnyExtracted {
+        let (frames, rate) = (self.frames, self.sample_rate);
+        let is10 = |x: emo_lld::Extractor, set| Extracted::of(x.finish(), set, frames, rate);
+        let egemaps = |x: emo_egemaps::Extractor| {
+            let llds = x.finish();
+            EgemapsExtracted {
+                features: emo_egemaps::functionals::functionals(&llds),
+                llds,
+                duration_sec: frames as f64 / f64::from(rate.max(1)),
+                frames,
+                sample_rate: rate,
+            }
+        };
+        match self.parts {
+            Parts::Is10(x, set) => AnyExtracted::Is10(is10(*x, set)),
+            Parts::Egemaps(e) => AnyExtracted::Egemaps(egemaps(*e)),
+            Parts::Both(b) => {
+                let (x, set, e) = *b;
+                let (is10, egemaps) = (is10(x, set), egemaps(e));
+                let mut features = is10.features.clone();
+                features.extend_from_slice(&egemaps.features);
+                AnyExtracted::Is10Egemaps {
+                    features,
+                    is10,
+                    egemaps,
+                }
+            }
+        }
+    }
+}
+
+/// Reads a file and computes the chosen set, decoding and analysing it block
+/// by block (memory grows with the number of 10 ms frames, not with the audio).
 pub fn extract_file(
     path: &Path,
     choice: &Choice,
     read: &emo_audio::ReadOptions,
 ) -> Result<AnyExtracted, FeatureError> {
-    match choice.is10() {
-        // IS10 streams the file block by block
-        Some(settings) => crate::extract_file(path, &settings, read).map(AnyExtracted::Is10),
-        None => {
-            let audio = emo_audio::read_audio_with(path, read)?;
-            extract_samples(&audio.samples, audio.sample_rate, choice, path)
+    let mut stream: Option<Result<SetStream, FeatureError>> = None;
+    let info = emo_audio::stream_audio(path, read, &mut |rate, block| match stream
+        .get_or_insert_with(|| SetStream::new(rate, choice, path))
+    {
+        Ok(x) => {
+            x.push(block);
+            std::ops::ControlFlow::Continue(())
         }
+        Err(_) => std::ops::ControlFlow::Break(()),
+    });
+    match stream {
+        // a rate the set refuses stops the decoder: that is the error to report
+        Some(Err(e)) => Err(e),
+        Some(Ok(x)) => {
+            info?;
+            Ok(x.finish())
+        }
+        // stream_audio succeeds only after handing over at least one block
+        None => Err(info.err().map_or_else(
+            || {
+                FeatureError::Audio(emo_audio::AudioError::Invalid {
+                    path: path.to_owned(),
+                    reason: "no audio samples".into(),
+                })
+            },
+            FeatureError::from,
+        )),
     }
 }
 
@@ -311,33 +410,12 @@ pub fn extract_samples(
     choice: &Choice,
     name: &Path,
 ) -> Result<AnyExtracted, FeatureError> {
-    let is10 = |settings: &Settings| {
-        crate::extract_samples(samples, sample_rate, settings).map_err(|source| FeatureError::Lld {
-            path: name.to_owned(),
-            source,
-        })
-    };
-    let egemaps = || {
-        egemaps_samples(samples, sample_rate).map_err(|source| FeatureError::Egemaps {
-            path: name.to_owned(),
-            source,
-        })
-    };
-    match (choice.is10_part(), choice.set) {
-        (None, _) => egemaps().map(AnyExtracted::Egemaps),
-        (Some(settings), SetName::Is10Egemaps) => {
-            let is10 = is10(&settings)?;
-            let egemaps = egemaps()?;
-            let mut features = is10.features.clone();
-            features.extend_from_slice(&egemaps.features);
-            Ok(AnyExtracted::Is10Egemaps {
-                features,
-                is10,
-                egemaps,
-            })
-        }
-        (Some(settings), _) => is10(&settings).map(AnyExtracted::Is10),
+    let mut x = SetStream::new(sample_rate, choice, name)?;
+    // in blocks, so the extractors' windows stay small
+    for block in samples.chunks(1 << 16) {
+        x.push(block);
     }
+    Ok(x.finish())
 }
 
 #[cfg(test)]

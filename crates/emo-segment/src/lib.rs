@@ -376,6 +376,9 @@ pub fn segment_source(
     vad: VadOptions,
     on_segment: &mut dyn FnMut(SegmentFeatures),
 ) -> Result<Segmented, SegmentError> {
+    if method == Method::None {
+        return whole_source(name, source, choice, on_segment);
+    }
     // voice activity is found from IS10's loudness and voicing, whatever the set
     let settings = &choice.is10_part().unwrap_or_default();
     let mut seg: Option<Result<Segmenter, SegmentError>> = None;
@@ -446,6 +449,54 @@ pub fn segment_source(
         segments: s.emitted(),
         duration: info.duration(),
         switched_to_vad: s.switched_to_vad(),
+    })
+}
+
+/// [`segment_source`] without segmenting: the whole input is one segment,
+/// analysed as it is decoded rather than collected first, so a stream of any
+/// length is never held whole.
+fn whole_source(
+    name: &Path,
+    source: &mut Source<'_>,
+    choice: &Choice,
+    on_segment: &mut dyn FnMut(SegmentFeatures),
+) -> Result<Segmented, SegmentError> {
+    use emo_features::sets::SetStream;
+    let mut stream: Option<Result<SetStream, emo_features::FeatureError>> = None;
+    let read = source(&mut |rate, block| match stream
+        .get_or_insert_with(|| SetStream::new(rate, choice, name))
+    {
+        Ok(x) => {
+            x.push(block);
+            ControlFlow::Continue(())
+        }
+        Err(_) => ControlFlow::Break(()),
+    });
+    let x = match stream {
+        Some(Ok(x)) => x,
+        Some(Err(e)) => return Err(e.into()),
+        // no samples came: the reader has said why (it refuses empty input)
+        None => {
+            return Err(match read {
+                Err(e) => e.into(),
+                Ok(_) => SegmentError::Options(format!("{}: no audio samples", name.display())),
+            })
+        }
+    };
+    // what was read is analysed, even when the input then failed
+    let extracted = x.finish();
+    let (frames, rate) = extracted.frames_and_rate();
+    let duration = frames as f64 / f64::from(rate.max(1));
+    on_segment(SegmentFeatures {
+        start: 0.0,
+        end: duration,
+        extracted,
+    });
+    read?;
+    Ok(Segmented {
+        segments: 1,
+        duration,
+        switched_to_vad: false,
     })
 }
 
