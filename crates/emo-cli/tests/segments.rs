@@ -323,3 +323,68 @@ fn a_stream_on_stdin_gives_the_file_s_segments_and_a_cut_stream_keeps_what_was_d
     assert!(csv.lines().nth(1).unwrap().starts_with("-,"));
     std::fs::remove_dir_all(&d).unwrap();
 }
+
+/// `extract -` without `--segment` analyses the stream as it arrives (never
+/// collected whole): one row with the numbers of the same samples as a file,
+/// for IS10, eGeMAPS and both; a stream cut short still gives the row of the
+/// samples that came, then the error.
+#[test]
+fn a_whole_stream_on_stdin_equals_its_file_and_a_cut_one_keeps_its_row() {
+    let d = tmp("stdin-whole");
+    let (x, _) = recording(1);
+    let features = |csv: &Path| -> Vec<String> {
+        let s = std::fs::read_to_string(csv).unwrap();
+        assert_eq!(s.lines().count(), 2, "{s}");
+        let row = s.lines().nth(1).unwrap();
+        row.split(',').skip(1).map(str::to_owned).collect()
+    };
+    let cut_at = x.len() / 2 + 123;
+    for set in ["is10", "egemaps", "is10+egemaps"] {
+        let (file, table) = (d.join("rec.wav"), d.join("t.csv"));
+        write_wav(&file, &x);
+        let o = bin()
+            .args(["extract", "--feature-set", set, "-o"])
+            .arg(&table)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o).1);
+        let from_file = features(&table);
+
+        let o = run_with_stdin(
+            bin()
+                .args(["extract", "--feature-set", set, "-", "-o"])
+                .arg(&table),
+            wav_stream(&x),
+        );
+        assert!(o.status.success(), "{set}: {}", text(&o).1);
+        assert_eq!(features(&table), from_file, "{set}");
+
+        // cut mid-sample: the row of the samples before the cut, exit 1
+        write_wav(&file, &x[..cut_at]);
+        let o = bin()
+            .args(["extract", "--feature-set", set, "-o"])
+            .arg(&table)
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", text(&o).1);
+        let first_half = features(&table);
+        let mut cut = wav_stream(&x[..cut_at]);
+        cut.push(7);
+        let o = run_with_stdin(
+            bin()
+                .args(["extract", "--feature-set", set, "-", "-o"])
+                .arg(&table),
+            cut,
+        );
+        let err = text(&o).1;
+        assert_eq!(o.status.code(), Some(1), "{set}: {err}");
+        assert!(
+            err.contains("<stdin>") && err.contains("cut short"),
+            "{err}"
+        );
+        assert_eq!(features(&table), first_half, "{set}");
+    }
+    std::fs::remove_dir_all(&d).unwrap();
+}
