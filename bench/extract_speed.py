@@ -27,6 +27,24 @@ import subprocess
 import sys
 import time
 
+
+def machine():
+    """The processor, so that runs on different machines are told apart (the
+    ratio moves with the machine: openSMILE and emo-pipe do not speed up alike)."""
+    info = {}
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                k, _, v = line.partition(":")
+                info.setdefault(k.strip(), v.strip())
+    except OSError:
+        return "unknown"
+    flags = set(info.get("flags", "").split())
+    simd = "avx512f" if "avx512f" in flags else "avx2" if "avx2" in flags else "avx" if "avx" in flags else "sse"
+    return (f"{info.get('model name', '?')} (family {info.get('cpu family', '?')}, model "
+            f"{info.get('model', '?')}), {os.cpu_count()} cores, widest SIMD {simd}")
+
+
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
 SHARED = os.environ.get("EMO_PIPE_SHARED", os.path.join(ROOT, "..", "shared"))
@@ -86,6 +104,7 @@ def main():
     seconds = sum(soundfile.info(f).duration for f in files)
     n = args.threads
     print(f"{len(files)} files, {seconds:.1f} s of audio, best of {args.repeat}, {args.runs} run(s)", flush=True)
+    print(f"machine: {machine()}", flush=True)
     tmp = os.path.join(ROOT, "target", "bench-features.csv")
     summary = {s: [] for s in sets}
 

@@ -166,7 +166,7 @@ pub struct Extractor {
     formants: VecDeque<Formants>,
     formants_start: usize,
     /// F0 of 60 ms frames the tracker has decided whose voice row is not yet
-    /// written, with their magnitude spectra.
+    /// written.
     decided: VecDeque<TrackedPitch>,
     /// Magnitude spectra of the 60 ms frames without a voice row yet.
     mags: VecDeque<Vec<f32>>,
@@ -286,7 +286,9 @@ impl Extractor {
     }
 
     /// Writes the voice row of each decided frame whose period search has its
-    /// samples (and its 20 ms frame's formants).
+    /// samples (and its 20 ms frame's formants). The tracker decides a frame
+    /// only after later frames are in, so both hold by then; the check keeps
+    /// that an invariant of this function rather than of the tracker.
     fn voice_rows(&mut self, eof: bool) {
         let no_formants = Formants::default();
         while let Some(&t) = self.decided.front() {
