@@ -338,10 +338,10 @@ fn a_whole_stream_on_stdin_equals_its_file_and_a_cut_one_keeps_its_row() {
         let row = s.lines().nth(1).unwrap();
         row.split(',').skip(1).map(str::to_owned).collect()
     };
-    let cut_at = x.len() / 2 + 123;
-    for set in ["is10", "egemaps", "is10+egemaps"] {
-        let (file, table) = (d.join("rec.wav"), d.join("t.csv"));
-        write_wav(&file, &x);
+    let (file, table) = (d.join("rec.wav"), d.join("t.csv"));
+    // the row of `samples` written as a file
+    let of_file = |set: &str, samples: &[i16]| {
+        write_wav(&file, samples);
         let o = bin()
             .args(["extract", "--feature-set", set, "-o"])
             .arg(&table)
@@ -349,7 +349,11 @@ fn a_whole_stream_on_stdin_equals_its_file_and_a_cut_one_keeps_its_row() {
             .output()
             .unwrap();
         assert!(o.status.success(), "{}", text(&o).1);
-        let from_file = features(&table);
+        features(&table)
+    };
+    let cut_at = x.len() / 2 + 123;
+    for set in ["is10", "egemaps", "is10+egemaps"] {
+        let from_file = of_file(set, &x);
 
         let o = run_with_stdin(
             bin()
@@ -361,15 +365,7 @@ fn a_whole_stream_on_stdin_equals_its_file_and_a_cut_one_keeps_its_row() {
         assert_eq!(features(&table), from_file, "{set}");
 
         // cut mid-sample: the row of the samples before the cut, exit 1
-        write_wav(&file, &x[..cut_at]);
-        let o = bin()
-            .args(["extract", "--feature-set", set, "-o"])
-            .arg(&table)
-            .arg(&file)
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", text(&o).1);
-        let first_half = features(&table);
+        let first_half = of_file(set, &x[..cut_at]);
         let mut cut = wav_stream(&x[..cut_at]);
         cut.push(7);
         let o = run_with_stdin(

@@ -43,6 +43,18 @@ impl FrameGeometry {
     }
 }
 
+/// Drops the samples before absolute index `keep` from `buf`, which holds the
+/// samples from absolute index `*buf_start` on, for streaming extractors that
+/// keep only what later frames read. In large steps only (at least 2^16
+/// samples and half the buffer): moving the kept tail costs a copy.
+pub fn forget_before(buf: &mut Vec<f32>, buf_start: &mut usize, keep: usize) {
+    let dead = keep.saturating_sub(*buf_start).min(buf.len());
+    if dead >= (1 << 16) && dead * 2 >= buf.len() {
+        buf.drain(..dead);
+        *buf_start += dead;
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -336,12 +336,7 @@ impl Extractor {
         let keep = (self.n20_done * self.g20.step)
             .min(self.n60_done * self.g60.step)
             .min(self.voice.needs_from());
-        let dead = keep.saturating_sub(self.buf_start);
-        // in large steps: moving the kept tail costs a copy
-        if dead >= (1 << 16) && dead * 2 >= self.buf.len() {
-            self.buf.drain(..dead);
-            self.buf_start += dead;
-        }
+        emo_dsp::framing::forget_before(&mut self.buf, &mut self.buf_start, keep);
     }
 
     /// Ends the recording: analyses what is left and smooths the contours.
