@@ -123,13 +123,8 @@ fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: 
 
 /// `out[l] = Σ_{i<n} y[i+l]` for four lanes, each summed in increasing i.
 fn lane_sums(y: &[f64], n: usize) -> [f64; 4] {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above); `y` holds n+3 values.
-            return unsafe { avx::lane_sums(y, n) };
-        }
-    }
+    // `y` holds n+3 values, as the AVX build reads.
+    return_if_avx!(avx::lane_sums(y, n));
     let mut acc = [0.0f64; 4];
     for i in 0..n {
         for l in 0..4 {
@@ -147,13 +142,8 @@ fn lane_products(
     mx: [f64; 4],
     my: [f64; 4],
 ) -> ([f64; 4], [f64; 4], [f64; 4]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above); `y` holds len(x)+3 values.
-            return unsafe { avx::lane_products(x, y, mx, my) };
-        }
-    }
+    // `y` holds len(x)+3 values, as the AVX build reads.
+    return_if_avx!(avx::lane_products(x, y, mx, my));
     let (mut c, mut nx, mut ny) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
     for (i, &xv) in x.iter().enumerate() {
         for l in 0..4 {

@@ -7,6 +7,22 @@
 // Index loops mirror the formulas they implement (x[n−i], x[n+i]).
 #![allow(clippy::needless_range_loop)]
 
+/// Returns from the enclosing function with `$avx`, a call of a block's AVX
+/// build, when the processor has AVX, and falls through to the plain code
+/// after it otherwise. Every AVX build here is the plain code compiled wider
+/// without fused multiply-adds, so both paths give the same bits (each block's
+/// tests compare them); the call's other preconditions are stated beside it.
+macro_rules! return_if_avx {
+    ($avx:expr) => {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") {
+            // SAFETY: AVX is available (checked just above).
+            #[allow(clippy::macro_metavars_in_unsafe)]
+            return unsafe { $avx };
+        }
+    };
+}
+
 pub mod auditory;
 pub mod delta;
 pub mod formants;

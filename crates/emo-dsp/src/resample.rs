@@ -93,14 +93,7 @@ impl SpectralResampler {
 /// `out[i] += re·c[i]; out[i] += a·s[i]` — two roundings per term, no fused
 /// multiply-add, so every instruction set gives the same bits.
 fn accumulate(out: &mut [f32], re: f32, c: &[f32], a: f32, s: &[f32]) {
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: the CPU supports AVX (checked just above).
-            unsafe { accumulate_avx(out, re, c, a, s) };
-            return;
-        }
-    }
+    return_if_avx!(accumulate_avx(out, re, c, a, s));
     accumulate_plain(out, re, c, a, s);
 }
 
@@ -151,15 +144,8 @@ impl SpectralResampler {
 fn accumulate_lanes(outs: &mut [Vec<f32>; 4], coef: [Coef; 4], c: &[f32], s: &[f32]) {
     let n = c.len().min(s.len());
     assert!(outs.iter().all(|o| o.len() >= n));
-    #[cfg(target_arch = "x86_64")]
-    {
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above) and every output
-            // holds at least n values (asserted above).
-            unsafe { accumulate_lanes_avx(outs, coef, &c[..n], &s[..n]) };
-            return;
-        }
-    }
+    // Every output holds at least n values (asserted above), as the AVX build writes.
+    return_if_avx!(accumulate_lanes_avx(outs, coef, &c[..n], &s[..n]));
     for (out, &(re, a)) in outs.iter_mut().zip(&coef) {
         for i in 0..n {
             out[i] += re * c[i];

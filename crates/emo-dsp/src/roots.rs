@@ -85,11 +85,7 @@ pub fn polynomial_roots(c: &[f64]) -> Vec<Complex<f64>> {
 /// holds one distinct value per root; from a circle otherwise. The roots
 /// found do not depend on the start beyond the iteration's tolerance.
 pub fn polynomial_roots_from(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { roots_avx(c, guess) };
-    }
+    return_if_avx!(roots_avx(c, guess));
     roots_plain(c, guess)
 }
 

@@ -125,11 +125,7 @@ impl LogFrequencySpectrum {
         work: &mut LaneScaleWork,
         outs: &mut [Vec<f32>; LANES],
     ) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above).
-            return unsafe { self.apply_lanes_avx(mags, work, outs) };
-        }
+        return_if_avx!(self.apply_lanes_avx(mags, work, outs));
         self.apply_lanes_plain(mags, work, outs)
     }
 
@@ -337,11 +333,7 @@ impl SubharmonicSummation {
 
     /// The subharmonic sum `SS[j] = (X[j] + Σ_{h≥2} c^{h−1}·X[j+s_h]) / H`, floored at 0.
     pub fn sum(&self, x: &[f32], ss: &mut Vec<f32>) {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above).
-            return unsafe { self.sum_avx(x, ss) };
-        }
+        return_if_avx!(self.sum_avx(x, ss));
         self.sum_plain(x, ss)
     }
 

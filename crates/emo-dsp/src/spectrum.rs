@@ -73,11 +73,7 @@ impl<T: realfft::FftNum + From<f32> + Into<f64>> RealSpectrum<T> {
 pub fn magnitudes<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut Vec<f32>) {
     out.clear();
     out.resize(bins.len(), 0.0);
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { magnitudes_avx(bins, out) };
-    }
+    return_if_avx!(magnitudes_avx(bins, out));
     magnitudes_plain(bins, out)
 }
 

@@ -121,14 +121,7 @@ impl NaturalSpline {
     /// Each lane performs exactly the scalar operations in the same order, so
     /// the results are bit-identical to four calls of `eval`.
     pub fn eval_lanes(&self, ys: [&[f64]; LANES], work: &mut LaneWork, outs: [&mut [f64]; LANES]) {
-        #[cfg(target_arch = "x86_64")]
-        {
-            if std::arch::is_x86_feature_detected!("avx") {
-                // SAFETY: AVX is available (checked just above).
-                unsafe { self.eval_lanes_avx(ys, work, outs) };
-                return;
-            }
-        }
+        return_if_avx!(self.eval_lanes_avx(ys, work, outs));
         self.eval_lanes_plain(ys, work, outs);
     }
 

@@ -35,11 +35,7 @@ pub fn preemphasis(frame: &[f32], k: f32, out: &mut [f32]) {
 /// Multiplies a frame by a window (window values rounded to `f32`, as a
 /// single-precision engine stores them).
 pub fn apply_window(frame: &[f32], window: &[f64], out: &mut [f32]) {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { apply_window_avx(frame, window, out) };
-    }
+    return_if_avx!(apply_window_avx(frame, window, out));
     apply_window_plain(frame, window, out)
 }
 
