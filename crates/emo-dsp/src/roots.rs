@@ -153,14 +153,24 @@ fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
     };
     let zero = Complex::new(0.0, 0.0);
     let (mut pv, mut dv) = (vec![zero; n], vec![zero; n]);
+    // the roots still iterating, compacted for the side-by-side evaluation;
+    // a root whose step fell below the tolerance stays where it is (the
+    // others still see it) and is left to the Newton steps below
+    let mut active: Vec<usize> = (0..n).collect();
+    let (mut are, mut aim) = (vec![0.0f64; n], vec![0.0f64; n]);
     for _ in 0..500 {
-        // squared relative step of the root that moved most
-        let mut moved = 0.0f64;
+        let m = active.len();
+        for (slot, &k) in active.iter().enumerate() {
+            are[slot] = re[k];
+            aim[slot] = im[k];
+        }
         // root k is still where the previous sweep left it when its turn
-        // comes, so the polynomial is evaluated at all roots up front
-        eval_all(&c, &re, &im, &mut pv, &mut dv);
-        for k in 0..n {
-            let (p, d) = (pv[k], dv[k]);
+        // comes, so the polynomial is evaluated at the active roots up front
+        eval_all(&c, &are[..m], &aim[..m], &mut pv[..m], &mut dv[..m]);
+        let mut still = 0;
+        for slot in 0..m {
+            let k = active[slot];
+            let (p, d) = (pv[slot], dv[slot]);
             if p.norm_sqr() == 0.0 {
                 continue;
             }
@@ -178,11 +188,16 @@ fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
                 z[k] -= step;
                 re[k] = z[k].re;
                 im[k] = z[k].im;
-                moved = moved.max(step.norm_sqr() / z[k].norm_sqr().max(1e-300));
+                // squared relative step: 1e-6 relative, which the Newton
+                // steps below take to full precision
+                if step.norm_sqr() / z[k].norm_sqr().max(1e-300) >= 1e-12 {
+                    active[still] = k;
+                    still += 1;
+                }
             }
         }
-        // 1e-10 relative; the Newton steps below square the error
-        if moved < 1e-20 {
+        active.truncate(still);
+        if active.is_empty() {
             break;
         }
     }
@@ -306,10 +321,12 @@ mod tests {
             return Vec::new();
         };
         let n = z.len();
+        let mut active: Vec<usize> = (0..n).collect();
         for _ in 0..500 {
-            let mut moved = 0.0f64;
-            for k in 0..n {
-                let (p, d) = eval(&c, z[k]);
+            // every active root evaluated where the previous sweep left it
+            let pd: Vec<_> = active.iter().map(|&k| eval(&c, z[k])).collect();
+            let mut still = Vec::new();
+            for (&k, &(p, d)) in active.iter().zip(&pd) {
                 if p.norm_sqr() == 0.0 {
                     continue;
                 }
@@ -326,10 +343,13 @@ mod tests {
                 let step = ratio / (Complex::new(1.0, 0.0) - ratio * s);
                 if step.re.is_finite() && step.im.is_finite() {
                     z[k] -= step;
-                    moved = moved.max(step.norm_sqr() / z[k].norm_sqr().max(1e-300));
+                    if step.norm_sqr() / z[k].norm_sqr().max(1e-300) >= 1e-12 {
+                        still.push(k);
+                    }
                 }
             }
-            if moved < 1e-20 {
+            active = still;
+            if active.is_empty() {
                 break;
             }
         }

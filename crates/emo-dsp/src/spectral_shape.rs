@@ -143,7 +143,14 @@ impl BandSlope {
         }
     }
 
-    /// Slope of `y` (one value per bin, e.g. [`log_power_db`]) against frequency.
+    /// How many bins from 0 up [`BandSlope::apply`] reads: a caller need not
+    /// compute `y` past them.
+    pub fn bins_read(&self) -> usize {
+        self.last + 1
+    }
+
+    /// Slope of `y` (one value per bin, e.g. [`log_power_db`], at least
+    /// [`BandSlope::bins_read`] of them) against frequency.
     pub fn apply(&self, y: &[f32], freqs: &[f64]) -> f32 {
         if y.is_empty() {
             return 0.0;
@@ -250,6 +257,13 @@ mod tests {
         let s = BandSlope::new(500.0, 1500.0, &f);
         assert_eq!((s.first, s.last, s.n), (16, 48, 32.0));
         assert!((s.apply(&y, &f) - 0.01).abs() < 1e-6);
+        // it reads bins 0..=48 only: the spectrum cut after them gives the same bits
+        assert_eq!(s.bins_read(), 49);
+        let wiggly: Vec<f32> = (0..257).map(|i| ((i * 37) % 11) as f32).collect();
+        assert_eq!(
+            s.apply(&wiggly[..49], &f).to_bits(),
+            s.apply(&wiggly, &f).to_bits()
+        );
     }
 
     #[test]

@@ -197,7 +197,17 @@ impl SpectralBranch {
         self.power.clear();
         self.power
             .extend(self.mags.iter().map(|&m| f64::from(m) * f64::from(m)));
-        log_power_db(&self.power32, &mut self.log_power);
+        // only the slopes read the log spectrum: no logarithm past their bands
+        let logged = self
+            .slopes
+            .iter()
+            .map(BandSlope::bins_read)
+            .max()
+            .unwrap_or(0);
+        log_power_db(
+            &self.power32[..logged.min(self.power32.len())],
+            &mut self.log_power,
+        );
 
         self.mel.apply(&self.power, &mut self.bands);
         let loudness = auditory_loudness(&self.bands, &self.weights, AUDITORY_FLOOR, COMPRESSION);
