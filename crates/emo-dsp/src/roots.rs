@@ -306,8 +306,8 @@ mod tests {
     }
 
     /// The iteration written plainly, one root at a time with `Complex`'s
-    /// operators (the first version of this module), from the same start:
-    /// the vectorised one must give the same bits.
+    /// operators (a root that has converged stops, as in the module), from
+    /// the same start: the vectorised one must give the same bits.
     fn reference_roots(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
         let eval = |c: &[f64], z: Complex<f64>| {
             let (mut p, mut d) = (Complex::new(0.0, 0.0), Complex::new(0.0, 0.0));
