@@ -47,21 +47,18 @@ def main():
     os.makedirs(gained, exist_ok=True)
     g = 10 ** (GAIN_DB / 20)
     names = sorted(n for n in os.listdir(src) if n.endswith(".wav"))
+    moved = 0
     for n in names:
         x, sr = sf.read(os.path.join(src, n), dtype="int16")
         y = np.clip(np.round(x.astype(np.float64) * g), -32768, 32767).astype(np.int16)
         sf.write(os.path.join(gained, n), y, sr, subtype="PCM_16")
-    moved = 0
-    for n in names[:50]:
-        a, _ = sf.read(os.path.join(src, n), dtype="int16")
-        b, _ = sf.read(os.path.join(gained, n), dtype="int16")
-        moved = max(moved, int(np.abs(a.astype(int) - b.astype(int)).max()))
-    print(f"{len(names)} clips, gain +{GAIN_DB} dB (x{g:.6f}); largest sample change in the first 50: {moved} steps")
+        moved = max(moved, int(np.abs(x.astype(int) - y.astype(int)).max()))
+    print(f"{len(names)} clips, gain +{GAIN_DB} dB (x{g:.6f}); largest sample change: {moved} steps")
 
     exe = os.path.join(ROOT, "target", "release", "emo-pipe")
     ref_tool = os.path.join(SHARED, "tools", "is10_reference.py")
     out = {
-        "os_gain": os.path.join(work, "opensmile-gain.csv"),
+        "os_gain": os.path.join(work, f"opensmile-gain{GAIN_DB}.csv"),
         "emo": os.path.join(work, "emo-pipe.csv"),
         "emo_gain": os.path.join(work, "emo-pipe-gain.csv"),
     }

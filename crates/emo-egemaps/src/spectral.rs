@@ -66,6 +66,8 @@ pub struct SpectralBranch {
     weights: Vec<f32>,
     cepstrum: Cepstrum,
     slopes: [BandSlope; 2],
+    /// Bins of the log spectrum the slopes read (the only ones computed).
+    log_bins: usize,
     flux_bins: Range<usize>,
     prev: Option<Vec<f32>>,
     resampler: SpectralResampler,
@@ -102,6 +104,12 @@ impl SpectralBranch {
         let fs = n as f64 / FRAME_SEC;
         let n_out = (k as f64 * (LPC_RATE / fs) * (FRAME_SEC / padded_sec)).round();
         let period = k as f64 * n_out / (k as f64 * (FRAME_SEC / padded_sec));
+        let slopes = [
+            BandSlope::new(0.0, 500.0, &freqs),
+            BandSlope::new(500.0, 1500.0, &freqs),
+        ];
+        // only the slopes read the log spectrum: no logarithm past their bands
+        let log_bins = slopes.iter().map(BandSlope::bins_read).max().unwrap_or(0);
         let weights = mel
             .centres_hz()
             .iter()
@@ -111,10 +119,8 @@ impl SpectralBranch {
             geometry,
             window: hamming(n),
             spectrum: Spectrum::new(k, n, true),
-            slopes: [
-                BandSlope::new(0.0, 500.0, &freqs),
-                BandSlope::new(500.0, 1500.0, &freqs),
-            ],
+            slopes,
+            log_bins,
             flux_bins: bin_range(0.0, FLUX_HI_HZ, &freqs),
             freqs,
             mel,
@@ -197,15 +203,8 @@ impl SpectralBranch {
         self.power.clear();
         self.power
             .extend(self.mags.iter().map(|&m| f64::from(m) * f64::from(m)));
-        // only the slopes read the log spectrum: no logarithm past their bands
-        let logged = self
-            .slopes
-            .iter()
-            .map(BandSlope::bins_read)
-            .max()
-            .unwrap_or(0);
         log_power_db(
-            &self.power32[..logged.min(self.power32.len())],
+            &self.power32[..self.log_bins.min(self.power32.len())],
             &mut self.log_power,
         );
 
