@@ -36,6 +36,7 @@ pub struct PitchAnalyzer {
     ss: Vec<f32>,
     lane_ss: [Vec<f32>; 4],
     work: SplineWork,
+    lane_windowed: [Vec<f32>; 4],
     lane_mags: [Vec<f32>; 4],
     lane_scaled: [Vec<f32>; 4],
     lane_work: LaneScaleWork,
@@ -61,6 +62,7 @@ impl PitchAnalyzer {
             ss: Vec::new(),
             lane_ss: Default::default(),
             work: SplineWork::default(),
+            lane_windowed: std::array::from_fn(|_| vec![0.0; n]),
             lane_mags: Default::default(),
             lane_scaled: Default::default(),
             lane_work: LaneScaleWork::default(),
@@ -82,10 +84,10 @@ impl PitchAnalyzer {
         (&self.windowed, &self.mag)
     }
 
-    /// The magnitude spectra of the four frames last given to
-    /// [`PitchAnalyzer::analyse4`].
-    pub fn last_lanes(&self) -> &[Vec<f32>; 4] {
-        &self.lane_mags
+    /// The windowed samples and magnitude spectra of the four frames last
+    /// given to [`PitchAnalyzer::analyse4`].
+    pub fn last_lanes(&self) -> (&[Vec<f32>; 4], &[Vec<f32>; 4]) {
+        (&self.lane_windowed, &self.lane_mags)
     }
 
     /// The analysis window.
@@ -97,9 +99,9 @@ impl PitchAnalyzer {
     /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {
         for (l, f) in frames.iter().enumerate() {
-            apply_window(f, &self.window, &mut self.windowed);
+            apply_window(f, &self.window, &mut self.lane_windowed[l]);
             self.spectrum
-                .magnitude(&self.windowed, &mut self.lane_mags[l]);
+                .magnitude(&self.lane_windowed[l], &mut self.lane_mags[l]);
         }
         let [m0, m1, m2, m3] = &self.lane_mags;
         self.scale

@@ -170,7 +170,8 @@ pub struct Extractor {
     decided: VecDeque<TrackedPitch>,
     /// Magnitude spectra of the 60 ms frames without a voice row yet.
     mags: VecDeque<Vec<f32>>,
-    windowed: Vec<f32>,
+    /// Spectrum buffers whose voice row is written, for reuse.
+    spare_mags: Vec<Vec<f32>>,
 }
 
 impl Extractor {
@@ -196,7 +197,7 @@ impl Extractor {
             formants_start: 0,
             decided: VecDeque::new(),
             mags: VecDeque::new(),
-            windowed: vec![0.0; g60.size],
+            spare_mags: Vec::new(),
         })
     }
 
@@ -229,26 +230,16 @@ impl Extractor {
             let (buf, at) = (&self.buf, self.buf_start);
             if self.complete(g, k + 3) {
                 let frames: [&[f32]; 4] = std::array::from_fn(|l| g.frame(buf, at, k + l));
-                for (f, frame) in self.branch.analyse4(frames).into_iter().zip(frames) {
-                    spectral_row(
-                        &mut self.raw,
-                        &mut self.energy,
-                        &mut self.formants,
-                        f,
-                        frame,
-                    );
+                let energies = source::mean_square4(frames);
+                for (f, e) in self.branch.analyse4(frames).into_iter().zip(energies) {
+                    spectral_row(&mut self.raw, &mut self.energy, &mut self.formants, f, e);
                 }
                 self.n20_done += 4;
             } else if eof && self.complete(g, k) {
                 let frame = g.frame(buf, at, k);
                 let f = self.branch.analyse(frame);
-                spectral_row(
-                    &mut self.raw,
-                    &mut self.energy,
-                    &mut self.formants,
-                    f,
-                    frame,
-                );
+                let e = source::mean_square(frame);
+                spectral_row(&mut self.raw, &mut self.energy, &mut self.formants, f, e);
                 self.n20_done += 1;
             } else {
                 break;
@@ -260,14 +251,14 @@ impl Extractor {
             if self.complete(g, k + 3) {
                 let frames: [&[f32]; 4] = std::array::from_fn(|l| g.frame(buf, at, k + l));
                 let cands = self.pitch.analyse4(frames);
-                for (l, c) in cands.into_iter().enumerate() {
-                    emo_dsp::window::apply_window(
-                        frames[l],
-                        self.pitch.window(),
-                        &mut self.windowed,
-                    );
-                    self.mags.push_back(self.pitch.last_lanes()[l].clone());
-                    let e = source::rms(&self.windowed);
+                let (windowed, mags) = self.pitch.last_lanes();
+                let [w0, w1, w2, w3] = windowed;
+                let energies = source::rms4([w0, w1, w2, w3]);
+                for ((c, e), mag) in cands.into_iter().zip(energies).zip(mags) {
+                    let mut kept = self.spare_mags.pop().unwrap_or_default();
+                    kept.clear();
+                    kept.extend_from_slice(mag);
+                    self.mags.push_back(kept);
                     self.tracker.push(c, e, &mut self.decided);
                 }
                 self.n60_done += 4;
@@ -305,6 +296,7 @@ impl Extractor {
             let v = self
                 .voice
                 .analyse(t.f0, &mag, fm, &self.buf, self.buf_start);
+            self.spare_mags.push(mag);
             let values = [
                 emo_dsp::pitch_viterbi::semitones_from_27_5_hz(t.f0),
                 v.jitter_local,
@@ -373,15 +365,16 @@ impl Extractor {
     }
 }
 
-/// Appends one 20 ms frame's spectral descriptors, energy and formants.
+/// Appends one 20 ms frame's spectral descriptors, energy (its mean square)
+/// and formants.
 fn spectral_row(
     raw: &mut [Vec<f32>],
     energy: &mut Vec<f32>,
     formants: &mut VecDeque<Formants>,
     f: SpectralFrame,
-    frame: &[f32],
+    mean_square: f32,
 ) {
-    energy.push(source::mean_square(frame));
+    energy.push(mean_square);
     let values = [
         f.loudness,
         f.alpha_ratio,

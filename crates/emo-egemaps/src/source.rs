@@ -64,6 +64,40 @@ pub fn rms(x: &[f32]) -> f32 {
     (s / x.len() as f64).sqrt() as f32
 }
 
+/// `term` summed over each of four equally long frames, the four sums side by
+/// side. Each sum keeps its own order, so the results are bit-identical to
+/// four sequential sums; one sum alone is a chain of dependent additions,
+/// four at once fill the pipeline. `None` when the lengths differ.
+fn sums4(x: [&[f32]; 4], term: impl Fn(f32) -> f64) -> Option<[f64; 4]> {
+    let n = x[0].len();
+    if x.iter().any(|f| f.len() != n) {
+        return None;
+    }
+    let mut s = [0.0f64; 4];
+    for i in 0..n {
+        for l in 0..4 {
+            s[l] += term(x[l][i]);
+        }
+    }
+    Some(s)
+}
+
+/// [`mean_square`] of four frames, bit-identical to four calls.
+pub fn mean_square4(x: [&[f32]; 4]) -> [f32; 4] {
+    match sums4(x, |v| f64::from(v * v)) {
+        Some(s) if !x[0].is_empty() => s.map(|s| (s / x[0].len() as f64) as f32),
+        _ => x.map(mean_square),
+    }
+}
+
+/// [`rms`] of four frames, bit-identical to four calls.
+pub fn rms4(x: [&[f32]; 4]) -> [f32; 4] {
+    match sums4(x, |v| f64::from(v) * f64::from(v)) {
+        Some(s) if !x[0].is_empty() => s.map(|s| (s / x[0].len() as f64).sqrt() as f32),
+        _ => x.map(rms),
+    }
+}
+
 /// The F0 track of 60 ms frames: candidates and energies go in frame by
 /// frame, tracked F0 (0 where unvoiced or the frame is too quiet) comes out in
 /// the same order, a few frames later.
@@ -256,8 +290,32 @@ mod tests {
         let four = a.analyse4([&frames[0], &frames[1], &frames[2], &frames[3]]);
         for l in 0..4 {
             assert_eq!(one[l].0, four[l]);
-            assert_eq!(one[l].1, a.last_lanes()[l]);
+            assert_eq!(one[l].1, a.last_lanes().1[l]);
         }
+    }
+
+    #[test]
+    fn four_energies_at_once_equal_one_at_a_time() {
+        // values whose sums round differently in another order
+        let frames: Vec<Vec<f32>> = (0..4)
+            .map(|k| {
+                (0..961)
+                    .map(|n| {
+                        ((n * 7919 + k * 104729) % 1000) as f32 * 1e-3 - 0.37 + 1e-7 * n as f32
+                    })
+                    .collect()
+            })
+            .collect();
+        let x = [&frames[0][..], &frames[1], &frames[2], &frames[3]];
+        let (ms, r) = (mean_square4(x), rms4(x));
+        for l in 0..4 {
+            assert_eq!(ms[l].to_bits(), mean_square(x[l]).to_bits());
+            assert_eq!(r[l].to_bits(), rms(x[l]).to_bits());
+        }
+        // unequal lengths and empty frames take the one-at-a-time path
+        let short = [&frames[0][..10], &frames[1], &[][..], &frames[3]];
+        assert_eq!(rms4(short), short.map(rms));
+        assert_eq!(mean_square4(short), short.map(mean_square));
     }
 
     #[test]
