@@ -74,10 +74,11 @@ fn sums4(x: [&[f32]; 4], term: impl Fn(f32) -> f64) -> Option<[f64; 4]> {
         return None;
     }
     let mut s = [0.0f64; 4];
-    for i in 0..n {
-        for l in 0..4 {
-            s[l] += term(x[l][i]);
-        }
+    for (((&a, &b), &c), &d) in x[0].iter().zip(x[1]).zip(x[2]).zip(x[3]) {
+        s[0] += term(a);
+        s[1] += term(b);
+        s[2] += term(c);
+        s[3] += term(d);
     }
     Some(s)
 }
