@@ -3,7 +3,7 @@
 //! a root `r·e^{iθ}` of `A(z)` is a resonance at `θ/(2πT)` Hz with bandwidth
 //! `−ln(r)/(πT)` Hz.
 
-use crate::roots::polynomial_roots_from;
+use crate::roots::RootSearch;
 use realfft::num_complex::Complex;
 
 /// Formants of an all-pole model, lowest first.
@@ -20,62 +20,69 @@ pub struct Formants {
 /// outside the unit circle are reflected into it first (`z → 1/z̄`); missing
 /// formants are 0.
 pub fn formants_from_lpc(a: &[f32], t: f64, min_hz: f64, max_hz: f64, n: usize) -> Formants {
-    formants_from_lpc_warm(a, t, min_hz, max_hz, n, &mut Vec::new())
+    formants_from_lpc_warm(a, t, min_hz, max_hz, n, &mut FormantSearch::default())
 }
 
-/// [`formants_from_lpc`] with the root search started from `roots` (the
-/// previous frame's, which it then holds for the next).
+/// What a formant tracker keeps from frame to frame: the previous frame's
+/// LPC roots, where the next root search starts, and the search's buffers.
+#[derive(Debug, Clone, Default)]
+pub struct FormantSearch {
+    roots: Vec<Complex<f64>>,
+    search: RootSearch,
+    poly: Vec<f64>,
+    found: Vec<(f64, f64)>,
+}
+
+/// [`formants_from_lpc`] with the root search started from the roots held in
+/// `search` (the previous frame's), which then holds this frame's.
 pub fn formants_from_lpc_warm(
     a: &[f32],
     t: f64,
     min_hz: f64,
     max_hz: f64,
     n: usize,
-    roots: &mut Vec<Complex<f64>>,
+    search: &mut FormantSearch,
 ) -> Formants {
     let p = a.len();
-    let mut out = Formants::default();
+    let mut out = Formants {
+        frequency: Vec::with_capacity(n),
+        bandwidth: Vec::with_capacity(n),
+    };
     if a.iter().all(|&v| v == 0.0) {
         // a silent frame: A(z) = 1, all roots at the origin, no resonance
         out.frequency.resize(n, 0.0);
         out.bandwidth.resize(n, 0.0);
         return out;
     }
-    let mut poly = vec![0.0f64; p + 1];
-    for i in 0..p {
-        poly[i] = -f64::from(a[p - 1 - i]);
-    }
-    poly[p] = 1.0;
+    let poly = &mut search.poly;
+    poly.clear();
+    poly.extend((0..p).map(|i| -f64::from(a[p - 1 - i])));
+    poly.push(1.0);
     let max_hz = if max_hz < min_hz || max_hz > 1.0 / t {
         0.5 / t - min_hz
     } else {
         max_hz
     };
-    *roots = polynomial_roots_from(&poly, roots);
-    for &z in roots.iter() {
+    search.search.find(poly, &mut search.roots);
+    let found = &mut search.found;
+    found.clear();
+    for &z in search.roots.iter() {
         let z = if z.norm() > 1.0 { z.conj().inv() } else { z };
         if z.im < 0.0 {
             continue;
         }
         let f = z.im.atan2(z.re).abs() / (2.0 * std::f64::consts::PI * t);
         if f >= min_hz && f <= max_hz {
-            out.frequency.push(f);
-            out.bandwidth
-                .push(-z.norm().ln() / (std::f64::consts::PI * t));
-            if out.frequency.len() >= n {
+            found.push((f, -z.norm().ln() / (std::f64::consts::PI * t)));
+            if found.len() >= n {
                 break;
             }
         }
     }
-    // lowest first (a stable insertion order, as the bandwidths follow)
-    let mut idx: Vec<usize> = (0..out.frequency.len()).collect();
-    idx.sort_by(|&i, &j| out.frequency[i].total_cmp(&out.frequency[j]));
-    let frequency: Vec<f64> = idx.iter().map(|&i| out.frequency[i]).collect();
-    let bandwidth: Vec<f64> = idx.iter().map(|&i| out.bandwidth[i]).collect();
-    let mut out = Formants {
-        frequency,
-        bandwidth,
-    };
+    // lowest first (a stable sort, as the bandwidths follow)
+    found.sort_by(|x, y| x.0.total_cmp(&y.0));
+    out.frequency.extend(found.iter().map(|x| x.0));
+    out.bandwidth.extend(found.iter().map(|x| x.1));
     out.frequency.resize(n, 0.0);
     out.bandwidth.resize(n, 0.0);
     out

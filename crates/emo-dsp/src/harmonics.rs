@@ -240,7 +240,13 @@ impl AcfHnr {
     /// `mag`: the frame's magnitude spectrum; `f0` in Hz; `nyquist_hz` the last bin's frequency.
     pub fn hnr_db(&mut self, mag: &[f32], f0: f32, nyquist_hz: f64) -> f32 {
         let bins = self.spec.len();
-        if mag.len() != bins {
+        let lag = if f0 > 0.0 {
+            (2.0 * nyquist_hz / f64::from(f0)).floor() as usize
+        } else {
+            0
+        };
+        // unvoiced: no period to look at, so no autocorrelation to compute
+        if mag.len() != bins || lag == 0 {
             return 0.0;
         }
         for (s, &m) in self.spec.iter_mut().zip(mag) {
@@ -256,14 +262,6 @@ impl AcfHnr {
                 .iter()
                 .map(|&v| (v.abs() / bins as f64) as f32),
         );
-        let lag = if f0 > 0.0 {
-            (2.0 * nyquist_hz / f64::from(f0)).floor() as usize
-        } else {
-            0
-        };
-        if lag == 0 {
-            return 0.0;
-        }
         let t0 = closest_peak(&self.acf32, lag);
         if t0 == 0 {
             return 0.0;

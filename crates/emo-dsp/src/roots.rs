@@ -68,10 +68,30 @@ fn reciprocals(zk: Complex<f64>, re: &[f64], im: &[f64], inv: &mut Reciprocals) 
 }
 
 /// The reciprocals of one root's differences to all roots.
+#[derive(Debug, Clone, Default)]
 struct Reciprocals {
     re: Vec<f64>,
     im: Vec<f64>,
     ns: Vec<f64>,
+}
+
+/// The buffers of a root search, kept between searches so that finding the
+/// roots of one polynomial per frame allocates nothing after the first.
+#[derive(Debug, Clone, Default)]
+pub struct RootSearch {
+    /// The monic polynomial.
+    c: Vec<f64>,
+    /// The roots as separate real and imaginary parts.
+    re: Vec<f64>,
+    im: Vec<f64>,
+    inv: Reciprocals,
+    pv: Vec<Complex<f64>>,
+    dv: Vec<Complex<f64>>,
+    /// The roots still iterating, and their parts compacted.
+    active: Vec<usize>,
+    are: Vec<f64>,
+    aim: Vec<f64>,
+    polishing: Vec<bool>,
 }
 
 /// The roots of `Σ_i c[i]·zⁱ` (coefficients from the constant term up). Leading
@@ -85,147 +105,173 @@ pub fn polynomial_roots(c: &[f64]) -> Vec<Complex<f64>> {
 /// holds one distinct value per root; from a circle otherwise. The roots
 /// found do not depend on the start beyond the iteration's tolerance.
 pub fn polynomial_roots_from(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
-    return_if_avx!(roots_avx(c, guess));
-    roots_plain(c, guess)
+    let mut z = guess.to_vec();
+    RootSearch::default().find(c, &mut z);
+    z
 }
 
-/// [`roots_plain`] compiled for AVX: the reciprocals four lanes at a time
-/// (no FMA, so every value is bit-identical to the plain build's).
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn roots_avx(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
-    roots_plain(c, guess)
-}
+impl RootSearch {
+    /// [`polynomial_roots_from`] in place: `z` holds the guess and receives
+    /// the roots.
+    pub fn find(&mut self, c: &[f64], z: &mut Vec<Complex<f64>>) {
+        return_if_avx!(self.find_avx(c, z));
+        self.find_plain(c, z)
+    }
 
-/// The monic polynomial (leading zeros dropped) and the iteration's starting
-/// points: `guess` when it holds one distinct finite value per root, else a
-/// circle of the roots' geometric mean radius, off the real axis. `None` for
-/// a constant.
-fn monic_and_start(c: &[f64], guess: &[Complex<f64>]) -> Option<(Vec<f64>, Vec<Complex<f64>>)> {
-    let mut hi = c.len();
-    while hi > 0 && c[hi - 1] == 0.0 {
-        hi -= 1;
+    /// [`RootSearch::find_plain`] compiled for AVX: the reciprocals four
+    /// lanes at a time (no FMA, so every value is bit-identical to the plain
+    /// build's).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn find_avx(&mut self, c: &[f64], z: &mut Vec<Complex<f64>>) {
+        self.find_plain(c, z)
     }
-    if hi <= 1 {
-        return None;
-    }
-    // monic, so the Cauchy bound applies
-    let lead = c[hi - 1];
-    let c: Vec<f64> = c[..hi].iter().map(|&a| a / lead).collect();
-    let n = hi - 1;
-    let radius = c[0].abs().powf(1.0 / n as f64);
-    let radius = if radius.is_finite() && radius > 0.0 {
-        radius
-    } else {
-        1.0
-    };
-    let usable = guess.len() == n
-        && guess.iter().all(|g| g.re.is_finite() && g.im.is_finite())
-        && (0..n).all(|i| (i + 1..n).all(|j| (guess[i] - guess[j]).norm_sqr() > 1e-12));
-    let z = if usable {
-        guess.to_vec()
-    } else {
-        (0..n)
-            .map(|k| {
+
+    /// The monic polynomial (leading zeros dropped) into `self.c` and the
+    /// iteration's starting points into `z`: `z` itself when it holds one
+    /// distinct finite value per root, else a circle of the roots' geometric
+    /// mean radius, off the real axis. False for a constant (then `z` is
+    /// empty).
+    fn monic_and_start(&mut self, c: &[f64], z: &mut Vec<Complex<f64>>) -> bool {
+        let mut hi = c.len();
+        while hi > 0 && c[hi - 1] == 0.0 {
+            hi -= 1;
+        }
+        if hi <= 1 {
+            z.clear();
+            return false;
+        }
+        // monic, so the Cauchy bound applies
+        let lead = c[hi - 1];
+        self.c.clear();
+        self.c.extend(c[..hi].iter().map(|&a| a / lead));
+        let n = hi - 1;
+        let usable = z.len() == n
+            && z.iter().all(|g| g.re.is_finite() && g.im.is_finite())
+            && (0..n).all(|i| (i + 1..n).all(|j| (z[i] - z[j]).norm_sqr() > 1e-12));
+        if !usable {
+            let radius = self.c[0].abs().powf(1.0 / n as f64);
+            let radius = if radius.is_finite() && radius > 0.0 {
+                radius
+            } else {
+                1.0
+            };
+            z.clear();
+            z.extend((0..n).map(|k| {
                 let t = 2.0 * std::f64::consts::PI * (k as f64 + 0.25) / n as f64 + 0.4;
                 Complex::from_polar(radius, t)
-            })
-            .collect()
-    };
-    Some((c, z))
-}
-
-#[inline(always)]
-fn roots_plain(c: &[f64], guess: &[Complex<f64>]) -> Vec<Complex<f64>> {
-    let Some((c, mut z)) = monic_and_start(c, guess) else {
-        return Vec::new();
-    };
-    let n = z.len();
-    // the roots also as separate real and imaginary parts, so that the
-    // reciprocals of the differences (the iteration's cost) are computed
-    // side by side; each is the same IEEE operation as `Complex::inv`
-    let mut re: Vec<f64> = z.iter().map(|v| v.re).collect();
-    let mut im: Vec<f64> = z.iter().map(|v| v.im).collect();
-    let mut inv = Reciprocals {
-        re: vec![0.0; n],
-        im: vec![0.0; n],
-        ns: vec![0.0; n],
-    };
-    let zero = Complex::new(0.0, 0.0);
-    let (mut pv, mut dv) = (vec![zero; n], vec![zero; n]);
-    // the roots still iterating, compacted for the side-by-side evaluation;
-    // a root whose step fell below the tolerance stays where it is (the
-    // others still see it) and is left to the Newton steps below
-    let mut active: Vec<usize> = (0..n).collect();
-    let (mut are, mut aim) = (vec![0.0f64; n], vec![0.0f64; n]);
-    for _ in 0..500 {
-        let m = active.len();
-        for (slot, &k) in active.iter().enumerate() {
-            are[slot] = re[k];
-            aim[slot] = im[k];
+            }));
         }
-        // root k is still where the previous sweep left it when its turn
-        // comes, so the polynomial is evaluated at the active roots up front
-        eval_all(&c, &are[..m], &aim[..m], &mut pv[..m], &mut dv[..m]);
-        let mut still = 0;
-        for slot in 0..m {
-            let k = active[slot];
-            let (p, d) = (pv[slot], dv[slot]);
-            if p.norm_sqr() == 0.0 {
-                continue;
+        true
+    }
+
+    #[inline(always)]
+    fn find_plain(&mut self, c: &[f64], z: &mut Vec<Complex<f64>>) {
+        if !self.monic_and_start(c, z) {
+            return;
+        }
+        let n = z.len();
+        let c = &self.c[..];
+        // the roots also as separate real and imaginary parts, so that the
+        // reciprocals of the differences (the iteration's cost) are computed
+        // side by side; each is the same IEEE operation as `Complex::inv`
+        let (re, im) = (&mut self.re, &mut self.im);
+        re.clear();
+        re.extend(z.iter().map(|v| v.re));
+        im.clear();
+        im.extend(z.iter().map(|v| v.im));
+        let inv = &mut self.inv;
+        for v in [&mut inv.re, &mut inv.im, &mut inv.ns] {
+            v.clear();
+            v.resize(n, 0.0);
+        }
+        let zero = Complex::new(0.0, 0.0);
+        let (pv, dv) = (&mut self.pv, &mut self.dv);
+        for v in [&mut *pv, &mut *dv] {
+            v.clear();
+            v.resize(n, zero);
+        }
+        // the roots still iterating, compacted for the side-by-side evaluation;
+        // a root whose step fell below the tolerance stays where it is (the
+        // others still see it) and is left to the Newton steps below
+        let active = &mut self.active;
+        active.clear();
+        active.extend(0..n);
+        let (are, aim) = (&mut self.are, &mut self.aim);
+        are.clear();
+        are.resize(n, 0.0);
+        aim.clear();
+        aim.resize(n, 0.0);
+        for _ in 0..500 {
+            let m = active.len();
+            for (slot, &k) in active.iter().enumerate() {
+                are[slot] = re[k];
+                aim[slot] = im[k];
             }
-            let ratio = p / d;
-            reciprocals(z[k], &re, &im, &mut inv);
-            // summed in order of j, skipping k and coincident roots
-            let mut s = Complex::new(0.0, 0.0);
-            for j in 0..n {
-                if j != k && inv.ns[j] > 0.0 {
-                    s += Complex::new(inv.re[j], inv.im[j]);
+            // root k is still where the previous sweep left it when its turn
+            // comes, so the polynomial is evaluated at the active roots up front
+            eval_all(c, &are[..m], &aim[..m], &mut pv[..m], &mut dv[..m]);
+            let mut still = 0;
+            for slot in 0..m {
+                let k = active[slot];
+                let (p, d) = (pv[slot], dv[slot]);
+                if p.norm_sqr() == 0.0 {
+                    continue;
+                }
+                let ratio = p / d;
+                reciprocals(z[k], re, im, inv);
+                // summed in order of j, skipping k and coincident roots
+                let mut s = Complex::new(0.0, 0.0);
+                for j in 0..n {
+                    if j != k && inv.ns[j] > 0.0 {
+                        s += Complex::new(inv.re[j], inv.im[j]);
+                    }
+                }
+                let step = ratio / (Complex::new(1.0, 0.0) - ratio * s);
+                if step.re.is_finite() && step.im.is_finite() {
+                    z[k] -= step;
+                    re[k] = z[k].re;
+                    im[k] = z[k].im;
+                    // squared relative step: 1e-6 relative, which the Newton
+                    // steps below take to full precision
+                    if step.norm_sqr() / z[k].norm_sqr().max(1e-300) >= 1e-12 {
+                        active[still] = k;
+                        still += 1;
+                    }
                 }
             }
-            let step = ratio / (Complex::new(1.0, 0.0) - ratio * s);
-            if step.re.is_finite() && step.im.is_finite() {
+            active.truncate(still);
+            if active.is_empty() {
+                break;
+            }
+        }
+        // three Newton steps per root (each root's own, so all roots step together;
+        // a root stops at a zero derivative or a non-finite step)
+        let polishing = &mut self.polishing;
+        polishing.clear();
+        polishing.resize(n, true);
+        for _ in 0..3 {
+            eval_all(c, re, im, pv, dv);
+            for k in 0..n {
+                if !polishing[k] {
+                    continue;
+                }
+                let (p, d) = (pv[k], dv[k]);
+                if d.norm_sqr() == 0.0 {
+                    polishing[k] = false;
+                    continue;
+                }
+                let step = p / d;
+                if !(step.re.is_finite() && step.im.is_finite()) {
+                    polishing[k] = false;
+                    continue;
+                }
                 z[k] -= step;
                 re[k] = z[k].re;
                 im[k] = z[k].im;
-                // squared relative step: 1e-6 relative, which the Newton
-                // steps below take to full precision
-                if step.norm_sqr() / z[k].norm_sqr().max(1e-300) >= 1e-12 {
-                    active[still] = k;
-                    still += 1;
-                }
             }
-        }
-        active.truncate(still);
-        if active.is_empty() {
-            break;
         }
     }
-    // three Newton steps per root (each root's own, so all roots step together;
-    // a root stops at a zero derivative or a non-finite step)
-    let mut active = vec![true; n];
-    for _ in 0..3 {
-        eval_all(&c, &re, &im, &mut pv, &mut dv);
-        for k in 0..n {
-            if !active[k] {
-                continue;
-            }
-            let (p, d) = (pv[k], dv[k]);
-            if d.norm_sqr() == 0.0 {
-                active[k] = false;
-                continue;
-            }
-            let step = p / d;
-            if !(step.re.is_finite() && step.im.is_finite()) {
-                active[k] = false;
-                continue;
-            }
-            z[k] -= step;
-            re[k] = z[k].re;
-            im[k] = z[k].im;
-        }
-    }
-    z
 }
 
 #[cfg(test)]
@@ -317,9 +363,12 @@ mod tests {
             }
             (p, d)
         };
-        let Some((c, mut z)) = monic_and_start(c, guess) else {
+        let mut search = RootSearch::default();
+        let mut z = guess.to_vec();
+        if !search.monic_and_start(c, &mut z) {
             return Vec::new();
-        };
+        }
+        let c = search.c.clone();
         let n = z.len();
         let mut active: Vec<usize> = (0..n).collect();
         for _ in 0..500 {
@@ -383,17 +432,22 @@ mod tests {
         let bits = |z: &[Complex<f64>]| -> Vec<(u64, u64)> {
             z.iter().map(|v| (v.re.to_bits(), v.im.to_bits())).collect()
         };
+        let mut search = RootSearch::default();
         for order in [2usize, 3, 5, 8, 11, 12, 16, 20] {
             let mut guess: Vec<Complex<f64>> = Vec::new();
             for _ in 0..12 {
                 let mut c: Vec<f64> = (0..order).map(|_| next() * 0.8).collect();
                 c.push(1.0);
                 let want = reference_roots(&c, &guess);
-                assert_eq!(bits(&roots_plain(&c, &guess)), bits(&want), "order {order}");
+                // one search reused throughout, as a formant tracker does
+                let mut plain = guess.clone();
+                search.find_plain(&c, &mut plain);
+                assert_eq!(bits(&plain), bits(&want), "order {order}");
                 #[cfg(target_arch = "x86_64")]
                 if std::arch::is_x86_feature_detected!("avx") {
+                    let mut avx = guess.clone();
                     // SAFETY: AVX is available (checked just above).
-                    let avx = unsafe { roots_avx(&c, &guess) };
+                    unsafe { search.find_avx(&c, &mut avx) };
                     assert_eq!(bits(&avx), bits(&want), "order {order}, AVX");
                 }
                 assert_eq!(bits(&polynomial_roots_from(&c, &guess)), bits(&want));

@@ -3,7 +3,7 @@
 //! (Eyben et al. 2016, §3.1 and §3.2).
 
 use emo_dsp::auditory::{auditory_loudness, equal_loudness_weight};
-use emo_dsp::formants::{formants_from_lpc_warm, Formants};
+use emo_dsp::formants::{formants_from_lpc_warm, FormantSearch, Formants};
 use emo_dsp::lpc::{autocorrelation, lpc_from_autocorrelation};
 use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
@@ -71,8 +71,9 @@ pub struct SpectralBranch {
     flux_bins: Range<usize>,
     prev: Option<Vec<f32>>,
     resampler: SpectralResampler,
-    /// The previous frame's LPC roots, where the next root search starts.
-    roots: Vec<realfft::num_complex::Complex<f64>>,
+    /// The previous frame's LPC roots, where the next root search starts,
+    /// and the search's buffers.
+    formant_search: FormantSearch,
     // scratch
     resampled: Vec<f32>,
     lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
@@ -131,7 +132,7 @@ impl SpectralBranch {
             resampled: Vec::new(),
             lane_bins: Default::default(),
             lane_resampled: Default::default(),
-            roots: Vec::new(),
+            formant_search: FormantSearch::default(),
             windowed: vec![0.0; n],
             mags: Vec::with_capacity(bins),
             power32: Vec::with_capacity(bins),
@@ -191,7 +192,7 @@ impl SpectralBranch {
             FORMANT_MIN_HZ,
             FORMANT_MAX_HZ,
             N_FORMANTS,
-            &mut self.roots,
+            &mut self.formant_search,
         )
     }
 
