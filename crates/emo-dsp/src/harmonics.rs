@@ -84,92 +84,121 @@ fn nearest_bin(freqs: &[f64], f: f32, start: usize) -> usize {
 /// either side (looking up first). A harmonic that lands on the same bin as
 /// the one below it is absent.
 pub fn harmonic_peaks(f0: f32, mag: &[f32], freqs: &[f64], n: usize) -> Vec<Harmonic> {
+    let mut h = Vec::new();
+    harmonic_peaks_into(f0, mag, freqs, n, &mut h);
+    let levels = HarmonicLevels::of(&h);
+    for i in 0..h.len() {
+        h[i].level_db = levels.level_db(&h, i);
+    }
+    h
+}
+
+/// [`harmonic_peaks`] into `h` without the levels (a frame reads only a few
+/// of them): `level_db` is [`ABSENT_DB`] for a harmonic dropped as a repeat
+/// of the one below and 0 otherwise; [`HarmonicLevels`] gives the levels.
+pub fn harmonic_peaks_into(f0: f32, mag: &[f32], freqs: &[f64], n: usize, h: &mut Vec<Harmonic>) {
     let bins = mag.len().min(freqs.len());
     let mag = &mag[..bins];
     let freqs = &freqs[..bins];
-    let mut h = vec![Harmonic::default(); n];
+    h.clear();
+    h.resize(n, Harmonic::default());
     let mut last = nearest_bin(freqs, 0.5 * f0, 1);
     let first = nearest_bin(freqs, 0.5 * f0, last);
-    // the bin each harmonic stands on (its peak, else its candidate; −1 past
-    // the spectrum), for the duplicate check
-    let mut key = vec![-1i64; n];
+    // the bin the harmonic below stands on (its peak, else its candidate; −1
+    // past the spectrum, 0 after a repeat), for the repeat check
+    let mut key_below = 0i64;
     for i in 0..n {
         let cand = nearest_bin(freqs, (i + 1) as f32 * f0, last);
-        h[i].level_db = ABSENT_DB;
-        if cand >= bins {
-            continue;
-        }
-        key[i] = cand as i64;
-        let mut peak = None;
-        if is_peak(mag, cand) {
-            peak = Some(cand);
-        } else {
-            let lower = nearest_bin(freqs, (i as f32 + 0.5) * f0, last) as isize;
-            let upper = nearest_bin(freqs, (i as f32 + 1.5) * f0, cand) as isize;
-            let (mut l, mut r) = (cand as isize - 1, cand as isize + 1);
-            while (l >= lower || r <= upper) && peak.is_none() {
-                if r <= upper {
-                    if is_peak(mag, r as usize) {
-                        peak = Some(r as usize);
-                        break;
+        let mut key = -1i64;
+        if cand < bins {
+            key = cand as i64;
+            let mut peak = None;
+            if is_peak(mag, cand) {
+                peak = Some(cand);
+            } else {
+                let lower = nearest_bin(freqs, (i as f32 + 0.5) * f0, last) as isize;
+                let upper = nearest_bin(freqs, (i as f32 + 1.5) * f0, cand) as isize;
+                let (mut l, mut r) = (cand as isize - 1, cand as isize + 1);
+                while (l >= lower || r <= upper) && peak.is_none() {
+                    if r <= upper {
+                        if is_peak(mag, r as usize) {
+                            peak = Some(r as usize);
+                            break;
+                        }
+                        r += 1;
                     }
-                    r += 1;
-                }
-                if l >= lower {
-                    if l >= 0 && is_peak(mag, l as usize) {
-                        peak = Some(l as usize);
-                        break;
+                    if l >= lower {
+                        if l >= 0 && is_peak(mag, l as usize) {
+                            peak = Some(l as usize);
+                            break;
+                        }
+                        l -= 1;
                     }
-                    l -= 1;
                 }
             }
-        }
-        match peak {
-            Some(p) if p >= first && p + 1 < bins && p >= 1 => {
-                let (fx, my) = parabola_vertex(
-                    (freqs[p - 1], f64::from(mag[p - 1])),
-                    (freqs[p], f64::from(mag[p])),
-                    (freqs[p + 1], f64::from(mag[p + 1])),
-                );
-                h[i].bin = Some(p);
-                key[i] = p as i64;
-                h[i].magnitude = mag[p];
-                h[i].frequency = fx as f32;
-                h[i].magnitude_interpolated = my as f32;
+            match peak {
+                Some(p) if p >= first && p + 1 < bins && p >= 1 => {
+                    let (fx, my) = parabola_vertex(
+                        (freqs[p - 1], f64::from(mag[p - 1])),
+                        (freqs[p], f64::from(mag[p])),
+                        (freqs[p + 1], f64::from(mag[p + 1])),
+                    );
+                    h[i].bin = Some(p);
+                    key = p as i64;
+                    h[i].magnitude = mag[p];
+                    h[i].frequency = fx as f32;
+                    h[i].magnitude_interpolated = my as f32;
+                }
+                _ => h[i].bin = None,
             }
-            _ => h[i].bin = None,
+            last = cand;
         }
-        last = cand;
-    }
-    // levels relative to the fundamental's (uninterpolated) magnitude
-    let ref_mag = h.first().map(|x| x.magnitude).unwrap_or(0.0);
-    let log_ref = if ref_mag != 0.0 {
-        Some(f64::from(ref_mag.log10()))
-    } else {
-        None
-    };
-    if let Some(h0) = h.first_mut() {
-        h0.level_db = 0.0;
-    }
-    for i in 1..n {
-        h[i].level_db = match log_ref {
-            Some(lr) if h[i].magnitude_interpolated > 0.0 => {
-                ((20.0 * (f64::from(h[i].magnitude_interpolated).log10() - lr)) as f32)
-                    .max(FLOOR_DB)
-            }
-            Some(_) => FLOOR_DB,
-            None => ABSENT_DB,
-        };
-        if key[i] == key[i - 1] {
+        if i > 0 && key == key_below {
             h[i] = Harmonic {
                 bin: None,
                 level_db: ABSENT_DB,
                 ..Default::default()
             };
-            key[i] = 0;
+            key = 0;
+        }
+        key_below = key;
+    }
+}
+
+/// The levels of harmonics found by [`harmonic_peaks_into`]:
+/// `20·log10(interpolated magnitude / magnitude of the fundamental's bin)`,
+/// floored at −200 dB, 0 for the fundamental, [`ABSENT_DB`] for a repeat or
+/// when the fundamental has no magnitude.
+#[derive(Debug, Clone, Copy)]
+pub struct HarmonicLevels {
+    log_ref: Option<f64>,
+}
+
+impl HarmonicLevels {
+    pub fn of(h: &[Harmonic]) -> Self {
+        let ref_mag = h.first().map(|x| x.magnitude).unwrap_or(0.0);
+        HarmonicLevels {
+            log_ref: (ref_mag != 0.0).then(|| f64::from(ref_mag.log10())),
         }
     }
-    h
+
+    /// The level of harmonic `i` (dB re the fundamental).
+    pub fn level_db(&self, h: &[Harmonic], i: usize) -> f32 {
+        if i == 0 {
+            return 0.0;
+        }
+        let x = h[i];
+        if x.level_db == ABSENT_DB {
+            return ABSENT_DB;
+        }
+        match self.log_ref {
+            Some(lr) if x.magnitude_interpolated > 0.0 => {
+                ((20.0 * (f64::from(x.magnitude_interpolated).log10() - lr)) as f32).max(FLOOR_DB)
+            }
+            Some(_) => FLOOR_DB,
+            None => ABSENT_DB,
+        }
+    }
 }
 
 /// How many of the first `n` harmonics of `f0` [`harmonic_peaks`] needs to

@@ -4,7 +4,8 @@
 
 use emo_dsp::formants::Formants;
 use emo_dsp::harmonics::{
-    formant_harmonics, harmonic_peaks, harmonics_reaching, AcfHnr, ABSENT_DB,
+    formant_harmonics, harmonic_peaks_into, harmonics_reaching, AcfHnr, Harmonic, HarmonicLevels,
+    ABSENT_DB,
 };
 use emo_dsp::jitter::{JitterOptions, JitterTracker};
 use emo_dsp::pitch::{PitchAnalyzer, PitchOptions};
@@ -182,6 +183,8 @@ pub struct VoiceAnalyzer {
     jitter: JitterTracker,
     hnr: Option<AcfHnr>,
     freqs: Vec<f64>,
+    /// The harmonics of the frame, kept for the next.
+    harmonics: Vec<Harmonic>,
 }
 
 impl VoiceAnalyzer {
@@ -208,6 +211,7 @@ impl VoiceAnalyzer {
                 delay_frames: 0,
             }),
             hnr: None,
+            harmonics: Vec::new(),
             freqs: (0..k / 2 + 1).map(|i| i as f64 / padded_sec).collect(),
         }
     }
@@ -244,17 +248,21 @@ impl VoiceAnalyzer {
         let top = ff.iter().fold(0.0f64, |m, &f| m.max(f64::from(f)));
         let bin_hz = self.freqs.get(1).copied().unwrap_or(0.0);
         let n = harmonics_reaching(f0, 1.2 * top, bin_hz, N_HARMONICS);
-        let h = harmonic_peaks(f0, mag, &self.freqs, n);
-        let at = formant_harmonics(&ff, &h);
+        let h = &mut self.harmonics;
+        harmonic_peaks_into(f0, mag, &self.freqs, n, h);
+        let at = formant_harmonics(&ff, h);
+        // only these few levels are read (each a logarithm)
+        let levels = HarmonicLevels::of(h);
+        let level = |i: usize| levels.level_db(h, i);
         let clamp = |x: f32| x.clamp(-LEVEL_LIMIT, LEVEL_LIMIT);
-        v.h1_h2 = clamp(h[1].level_db - h[2].level_db);
+        v.h1_h2 = clamp(level(1) - level(2));
         v.h1_a3 = match at.get(2).copied().flatten() {
-            Some(i) => clamp(h[1].level_db - h[i].level_db),
-            None => clamp(h[1].level_db - LEVEL_LIMIT),
+            Some(i) => clamp(level(1) - level(i)),
+            None => clamp(level(1) - LEVEL_LIMIT),
         };
         for i in 0..3 {
             v.formant_levels[i] = match at.get(i).copied().flatten() {
-                Some(x) => h[x].level_db,
+                Some(x) => level(x),
                 None => 0.0,
             };
         }
