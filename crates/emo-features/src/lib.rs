@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 /// Revision of the numbers emo-pipe computes: bump it with every change that
 /// alters any feature value, so feature stores recompute instead of reusing
 /// values from older code.
-pub const FEATURE_REVISION: u32 = 2;
+pub const FEATURE_REVISION: u32 = 3;
 
 /// Number of IS10 features.
 pub const N_FEATURES: usize = 1582;
