@@ -47,7 +47,7 @@ fn all_25_contours_match_opensmile_frame_by_frame() {
                 .map(|r| f64::from(r[j].unwrap()))
                 .collect();
             let scale = want.iter().fold(0.0f64, |m, v| m.max(v.abs())).max(1e-12);
-            for (o, w) in ours.columns[c].iter().zip(&want) {
+            for (o, w) in ours.columns()[c].iter().zip(&want) {
                 let e = (f64::from(*o) - w).abs() / scale;
                 worst[c] = worst[c].max(e);
                 close[c] += usize::from(e <= 1e-3);
@@ -69,4 +69,41 @@ fn all_25_contours_match_opensmile_frame_by_frame() {
             assert!(worst[c] < 1e-4, "{name}: worst relative error {}", worst[c]);
         }
     }
+}
+
+/// Formants of unvoiced frames are found only for the LLD output: the raw
+/// contours hold 0 there, the smoothed columns the formants, and the
+/// functionals do not depend on what the raw contours hold there.
+#[test]
+fn unvoiced_formants_reach_only_the_lld_output() {
+    let mut filled = 0;
+    for clip in clips().iter().take(4) {
+        let audio = emo_audio::read_audio(clip).unwrap();
+        let llds = emo_egemaps::extract(&audio.samples, audio.sample_rate).unwrap();
+        let f0 = llds.raw[emo_egemaps::N_SPECTRAL].clone();
+        let formant_columns: Vec<usize> = (0..3)
+            .flat_map(|i| {
+                let c = emo_egemaps::N_SPECTRAL + 6 + 3 * i;
+                [c, c + 1]
+            })
+            .collect();
+        let unvoiced: Vec<usize> = (0..f0.len()).filter(|&k| f0[k] <= 0.0).collect();
+        assert!(unvoiced.len() > 10 && unvoiced.len() < f0.len());
+        for &c in &formant_columns {
+            assert!(unvoiced.iter().all(|&k| llds.raw[c][k] == 0.0));
+        }
+        // the LLD columns show formants there (F1 frequency, smoothed over
+        // the unvoiced frame and its neighbours)
+        let f1 = &llds.columns()[formant_columns[0]];
+        filled += unvoiced.iter().filter(|&&k| f1[k] > 0.0).count();
+        let before = emo_egemaps::functionals::functionals(&llds);
+        let mut other = llds.clone();
+        for &c in &formant_columns {
+            for &k in &unvoiced {
+                other.raw[c][k] = 1234.5;
+            }
+        }
+        assert_eq!(emo_egemaps::functionals::functionals(&other), before);
+    }
+    assert!(filled > 40, "{filled}");
 }

@@ -193,7 +193,7 @@ fn egemaps_contours_do_not_depend_on_the_blocks() {
         for sizes in [&[1usize, 7, 160, 999][..], &[4093], &[65536, 3]] {
             let split = egemaps_in_blocks(x, *rate, sizes);
             let what = format!("{rate} Hz, {} samples, blocks {sizes:?}", x.len());
-            assert_eq!(split.columns, whole.columns, "{what}");
+            assert_eq!(split.columns(), whole.columns(), "{what}");
             assert_eq!(split.raw, whole.raw, "{what}");
             assert_eq!(split.energy, whole.energy, "{what}");
             assert_eq!(split.split, whole.split, "{what}");

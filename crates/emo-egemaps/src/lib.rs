@@ -8,7 +8,7 @@ pub mod quirks;
 pub mod source;
 pub mod spectral;
 
-use emo_dsp::formants::Formants;
+use emo_dsp::formants::{FormantSearch, Formants};
 use emo_dsp::pitch_viterbi::TrackedPitch;
 pub use spectral::{SpectralBranch, SpectralFrame};
 use std::collections::VecDeque;
@@ -52,10 +52,10 @@ pub const N_SPECTRAL: usize = 10;
 /// The LLD contours of one recording.
 #[derive(Debug, Clone)]
 pub struct Llds {
-    /// 25 columns in [`LLD_NAMES`] order, each `rows` long.
-    pub columns: Vec<Vec<f32>>,
-    /// The same 25 descriptors before smoothing: the spectral ones for every
-    /// 20 ms frame, the voice ones for every 60 ms frame.
+    /// The 25 descriptors before smoothing: the spectral ones for every 20 ms
+    /// frame, the voice ones for every 60 ms frame. The formant frequencies
+    /// and bandwidths of unvoiced frames are 0 here: the functionals never
+    /// read them, and [`Llds::columns`] finds them only when asked.
     pub raw: Vec<Vec<f32>>,
     /// Mean square of every raw 20 ms frame (for the equivalent sound level).
     pub energy: Vec<f32>,
@@ -67,11 +67,53 @@ pub struct Llds {
     /// Length of the LLD level's (20 ms) frames in seconds, the frame length
     /// openSMILE reports for each LLD row.
     pub frame_sec: f64,
+    rows: usize,
+    /// The LPC predictors of the unvoiced rows' 20 ms frames, by row.
+    unvoiced_lpc: Vec<(usize, Vec<f32>)>,
+    columns: std::sync::OnceLock<Vec<Vec<f32>>>,
 }
 
 impl Llds {
+    /// Rows of the LLD level.
     pub fn rows(&self) -> usize {
-        self.columns.first().map_or(0, Vec::len)
+        self.rows
+    }
+
+    /// The 25 smoothed contours in [`LLD_NAMES`] order, each [`Llds::rows`]
+    /// long, made on first use. Only they show the formants of unvoiced
+    /// frames, so those are found here: one root search from unvoiced frame
+    /// to unvoiced frame, in order, as the voiced frames have theirs.
+    pub fn columns(&self) -> &[Vec<f32>] {
+        self.columns.get_or_init(|| {
+            let mut raw: Vec<std::borrow::Cow<[f32]>> = self
+                .raw
+                .iter()
+                .map(|c| std::borrow::Cow::from(&c[..]))
+                .collect();
+            let mut search = FormantSearch::default();
+            for (k, lpc) in &self.unvoiced_lpc {
+                let fm = spectral::formants_of_lpc(lpc, &mut search);
+                for i in 0..3 {
+                    let col = N_SPECTRAL + 6 + 3 * i;
+                    let at = |v: &[f64]| v.get(i).copied().unwrap_or(0.0) as f32;
+                    for (c, v) in [(col, at(&fm.frequency)), (col + 1, at(&fm.bandwidth))] {
+                        if let Some(x) = raw[c].to_mut().get_mut(*k) {
+                            *x = v;
+                        }
+                    }
+                }
+            }
+            raw.iter()
+                .enumerate()
+                .map(|(i, c)| {
+                    if i < N_SPECTRAL {
+                        moving_average3(c, self.rows)
+                    } else {
+                        quirks::smooth_voice_contour(c, self.rows, self.split)
+                    }
+                })
+                .collect()
+        })
     }
 }
 
@@ -161,10 +203,16 @@ pub struct Extractor {
     n60_done: usize,
     raw: Vec<Vec<f32>>,
     energy: Vec<f32>,
-    /// Formants of the 20 ms frames from index `formants_start` on (earlier
+    /// LPC predictors of the 20 ms frames from index `lpc_start` on (earlier
     /// ones are dropped once their frame's voice row is written).
-    formants: VecDeque<Formants>,
-    formants_start: usize,
+    lpcs: VecDeque<Vec<f32>>,
+    lpc_start: usize,
+    /// The root search of the voiced frames' formants (each starts from the
+    /// previous voiced frame's roots).
+    voiced_formants: FormantSearch,
+    /// The predictors of unvoiced rows, whose formants only the LLD output
+    /// shows ([`Llds::columns`]).
+    unvoiced_lpc: Vec<(usize, Vec<f32>)>,
     /// F0 of 60 ms frames the tracker has decided whose voice row is not yet
     /// written.
     decided: VecDeque<TrackedPitch>,
@@ -193,8 +241,10 @@ impl Extractor {
             n60_done: 0,
             raw: vec![Vec::new(); LLD_NAMES.len()],
             energy: Vec::new(),
-            formants: VecDeque::new(),
-            formants_start: 0,
+            lpcs: VecDeque::new(),
+            lpc_start: 0,
+            voiced_formants: FormantSearch::default(),
+            unvoiced_lpc: Vec::new(),
             decided: VecDeque::new(),
             mags: VecDeque::new(),
             spare_mags: Vec::new(),
@@ -232,14 +282,14 @@ impl Extractor {
                 let frames: [&[f32]; 4] = std::array::from_fn(|l| g.frame(buf, at, k + l));
                 let energies = source::mean_square4(frames);
                 for (f, e) in self.branch.analyse4(frames).into_iter().zip(energies) {
-                    spectral_row(&mut self.raw, &mut self.energy, &mut self.formants, f, e);
+                    spectral_row(&mut self.raw, &mut self.energy, &mut self.lpcs, f, e);
                 }
                 self.n20_done += 4;
             } else if eof && self.complete(g, k) {
                 let frame = g.frame(buf, at, k);
                 let f = self.branch.analyse(frame);
                 let e = source::mean_square(frame);
-                spectral_row(&mut self.raw, &mut self.energy, &mut self.formants, f, e);
+                spectral_row(&mut self.raw, &mut self.energy, &mut self.lpcs, f, e);
                 self.n20_done += 1;
             } else {
                 break;
@@ -281,7 +331,6 @@ impl Extractor {
     /// only after later frames are in, so both hold by then; the check keeps
     /// that an invariant of this function rather than of the tracker.
     fn voice_rows(&mut self, eof: bool) {
-        let no_formants = Formants::default();
         while let Some(&t) = self.decided.front() {
             let k = self.raw[N_SPECTRAL].len();
             if !eof && (self.voice.needs_until() > self.total || k >= self.n20_done) {
@@ -289,13 +338,23 @@ impl Extractor {
             }
             self.decided.pop_front();
             let mag = self.mags.pop_front().unwrap_or_default();
-            let fm = self
-                .formants
-                .get(k.wrapping_sub(self.formants_start))
-                .unwrap_or(&no_formants);
+            // only voiced frames' formants reach the functionals (and the
+            // formant amplitudes); the rest wait for the LLD output
+            let lpc = self
+                .lpcs
+                .get_mut(k.wrapping_sub(self.lpc_start))
+                .map(std::mem::take);
+            let fm = match lpc {
+                Some(a) if t.f0 > 0.0 => spectral::formants_of_lpc(&a, &mut self.voiced_formants),
+                Some(a) => {
+                    self.unvoiced_lpc.push((k, a));
+                    Formants::default()
+                }
+                None => Formants::default(),
+            };
             let v = self
                 .voice
-                .analyse(t.f0, &mag, fm, &self.buf, self.buf_start);
+                .analyse(t.f0, &mag, &fm, &self.buf, self.buf_start);
             self.spare_mags.push(mag);
             let values = [
                 emo_dsp::pitch_viterbi::semitones_from_27_5_hz(t.f0),
@@ -315,10 +374,10 @@ impl Extractor {
                 raw[col + 1].push(fm.bandwidth.get(i).copied().unwrap_or(0.0) as f32);
                 raw[col + 2].push(v.formant_levels[i]);
             }
-            // frame k's formants are read by no later row
-            while self.formants_start <= k && !self.formants.is_empty() {
-                self.formants.pop_front();
-                self.formants_start += 1;
+            // frame k's predictor is read by no later row
+            while self.lpc_start <= k && !self.lpcs.is_empty() {
+                self.lpcs.pop_front();
+                self.lpc_start += 1;
             }
         }
     }
@@ -342,20 +401,10 @@ impl Extractor {
         self.buf = Vec::new();
         let rows = row_count(self.total, self.g60);
         let split = decided_before_flush.checked_sub(1);
-        let columns = self
-            .raw
-            .iter()
-            .enumerate()
-            .map(|(i, c)| {
-                if i < N_SPECTRAL {
-                    moving_average3(c, rows)
-                } else {
-                    quirks::smooth_voice_contour(c, rows, split)
-                }
-            })
-            .collect();
         Llds {
-            columns,
+            rows,
+            unvoiced_lpc: self.unvoiced_lpc,
+            columns: std::sync::OnceLock::new(),
             raw: self.raw,
             energy: self.energy,
             split,
@@ -366,11 +415,11 @@ impl Extractor {
 }
 
 /// Appends one 20 ms frame's spectral descriptors, energy (its mean square)
-/// and formants.
+/// and LPC predictor.
 fn spectral_row(
     raw: &mut [Vec<f32>],
     energy: &mut Vec<f32>,
-    formants: &mut VecDeque<Formants>,
+    lpcs: &mut VecDeque<Vec<f32>>,
     f: SpectralFrame,
     mean_square: f32,
 ) {
@@ -390,5 +439,5 @@ fn spectral_row(
     for (c, v) in raw.iter_mut().zip(values) {
         c.push(v);
     }
-    formants.push_back(f.formants);
+    lpcs.push_back(f.lpc);
 }

@@ -50,8 +50,23 @@ pub struct SpectralFrame {
     pub slope_500_1500: f32,
     pub flux: f32,
     pub mfcc: [f32; 4],
-    /// Formant frequencies and bandwidths (Hz) from LPC roots, lowest first.
-    pub formants: Formants,
+    /// The LPC predictor of the frame resampled to 11 kHz, whose roots give
+    /// the formants ([`formants_of_lpc`]).
+    pub lpc: Vec<f32>,
+}
+
+/// Formant frequencies and bandwidths (Hz) of a frame's LPC predictor, lowest
+/// first, the root search started from the roots `search` holds (the last
+/// frame searched with it), which it then holds for the next.
+pub fn formants_of_lpc(lpc: &[f32], search: &mut FormantSearch) -> Formants {
+    formants_from_lpc_warm(
+        lpc,
+        1.0 / LPC_RATE,
+        FORMANT_MIN_HZ,
+        FORMANT_MAX_HZ,
+        N_FORMANTS,
+        search,
+    )
 }
 
 /// Everything fixed for one sample rate, and the previous frame's magnitudes
@@ -71,9 +86,6 @@ pub struct SpectralBranch {
     flux_bins: Range<usize>,
     prev: Option<Vec<f32>>,
     resampler: SpectralResampler,
-    /// The previous frame's LPC roots, where the next root search starts,
-    /// and the search's buffers.
-    formant_search: FormantSearch,
     // scratch
     resampled: Vec<f32>,
     lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
@@ -132,7 +144,6 @@ impl SpectralBranch {
             resampled: Vec::new(),
             lane_bins: Default::default(),
             lane_resampled: Default::default(),
-            formant_search: FormantSearch::default(),
             windowed: vec![0.0; n],
             mags: Vec::with_capacity(bins),
             power32: Vec::with_capacity(bins),
@@ -153,8 +164,8 @@ impl SpectralBranch {
         let bins = self.spectrum.transform(&self.windowed);
         magnitudes(bins, &mut self.mags);
         self.resampler.apply(bins, &mut self.resampled);
-        let formants = self.formants_of_resampled(0);
-        self.shape(formants)
+        let lpc = self.lpc_of_resampled(0);
+        self.shape(lpc)
     }
 
     /// [`SpectralBranch::analyse`] of four consecutive frames, identical to
@@ -171,34 +182,25 @@ impl SpectralBranch {
             .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
         std::array::from_fn(|l| {
             magnitudes(&self.lane_bins[l], &mut self.mags);
-            let formants = self.formants_of_resampled(l + 1);
-            self.shape(formants)
+            let lpc = self.lpc_of_resampled(l + 1);
+            self.shape(lpc)
         })
     }
 
-    /// Formants of the resampled frame: `lane` 0 is the one-frame buffer,
-    /// 1-4 the four-frame lanes. Frames must come in order (the root search
-    /// starts from the previous frame's roots).
-    fn formants_of_resampled(&mut self, lane: usize) -> Formants {
+    /// The LPC predictor of the resampled frame: `lane` 0 is the one-frame
+    /// buffer, 1-4 the four-frame lanes.
+    fn lpc_of_resampled(&self, lane: usize) -> Vec<f32> {
         let x = if lane == 0 {
             &self.resampled
         } else {
             &self.lane_resampled[lane - 1]
         };
-        let lpc = lpc_from_autocorrelation(&autocorrelation(x, LPC_ORDER), LPC_ORDER);
-        formants_from_lpc_warm(
-            &lpc,
-            1.0 / LPC_RATE,
-            FORMANT_MIN_HZ,
-            FORMANT_MAX_HZ,
-            N_FORMANTS,
-            &mut self.formant_search,
-        )
+        lpc_from_autocorrelation(&autocorrelation(x, LPC_ORDER), LPC_ORDER)
     }
 
     /// The descriptors of the magnitudes in `self.mags` (and the flux against
     /// the previous frame's).
-    fn shape(&mut self, formants: Formants) -> SpectralFrame {
+    fn shape(&mut self, lpc: Vec<f32>) -> SpectralFrame {
         self.power32.clear();
         self.power32.extend(self.mags.iter().map(|&m| m * m));
         self.power.clear();
@@ -233,7 +235,7 @@ impl SpectralBranch {
             slope_500_1500: self.slopes[1].apply(&self.log_power, &self.freqs),
             flux,
             mfcc,
-            formants,
+            lpc,
         }
     }
 }

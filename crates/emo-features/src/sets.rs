@@ -217,14 +217,14 @@ impl AnyExtracted {
                 }),
                 Level::Lld => {
                     let l = &x.llds;
-                    let n = l.rows();
-                    let mut values = Vec::with_capacity(n * l.columns.len());
+                    let (n, columns) = (l.rows(), l.columns());
+                    let mut values = Vec::with_capacity(n * columns.len());
                     for r in 0..n {
-                        values.extend(l.columns.iter().map(|c| c[r]));
+                        values.extend(columns.iter().map(|c| c[r]));
                     }
                     Ok(Rows {
                         values,
-                        columns: l.columns.len(),
+                        columns: columns.len(),
                         starts: (0..n).map(|r| r as f64 * l.step_sec).collect(),
                         lengths: vec![l.frame_sec; n],
                     })
@@ -261,7 +261,7 @@ impl AnyExtracted {
                 for r in 0..l.rows() {
                     let t = r as f64 * l.step_sec;
                     let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
-                    for c in &l.columns {
+                    for c in l.columns() {
                         let _ = write!(s, ",{}", c[r]);
                     }
                     s.push('\n');
