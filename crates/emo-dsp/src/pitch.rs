@@ -90,11 +90,6 @@ impl PitchAnalyzer {
         (&self.lane_windowed, &self.lane_mags)
     }
 
-    /// The analysis window.
-    pub fn window(&self) -> &[f64] {
-        &self.window
-    }
-
     /// Candidates of four frames; the spline runs on the four side by side
     /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {

@@ -94,9 +94,7 @@ impl Llds {
             for (k, lpc) in &self.unvoiced_lpc {
                 let fm = spectral::formants_of_lpc(lpc, &mut search);
                 for i in 0..3 {
-                    let col = N_SPECTRAL + 6 + 3 * i;
-                    let at = |v: &[f64]| v.get(i).copied().unwrap_or(0.0) as f32;
-                    for (c, v) in [(col, at(&fm.frequency)), (col + 1, at(&fm.bandwidth))] {
+                    for (c, v) in (formant_column(i)..).zip(formant_pair(&fm, i)) {
                         if let Some(x) = raw[c].to_mut().get_mut(*k) {
                             *x = v;
                         }
@@ -369,9 +367,10 @@ impl Extractor {
                 c.push(val);
             }
             for i in 0..3 {
-                let col = N_SPECTRAL + 6 + 3 * i;
-                raw[col].push(fm.frequency.get(i).copied().unwrap_or(0.0) as f32);
-                raw[col + 1].push(fm.bandwidth.get(i).copied().unwrap_or(0.0) as f32);
+                let col = formant_column(i);
+                let [frequency, bandwidth] = formant_pair(&fm, i);
+                raw[col].push(frequency);
+                raw[col + 1].push(bandwidth);
                 raw[col + 2].push(v.formant_levels[i]);
             }
             // frame k's predictor is read by no later row
@@ -412,6 +411,18 @@ impl Extractor {
             frame_sec: self.g20.size as f64 / f64::from(self.sample_rate),
         }
     }
+}
+
+/// The column of formant `i`'s frequency in [`LLD_NAMES`]; its bandwidth and
+/// amplitude follow it.
+fn formant_column(i: usize) -> usize {
+    N_SPECTRAL + 6 + 3 * i
+}
+
+/// Formant `i`'s frequency and bandwidth as the contours hold them (0 where
+/// the search found fewer formants).
+fn formant_pair(fm: &Formants, i: usize) -> [f32; 2] {
+    [&fm.frequency, &fm.bandwidth].map(|v| v.get(i).copied().unwrap_or(0.0) as f32)
 }
 
 /// Appends one 20 ms frame's spectral descriptors, energy (its mean square)
