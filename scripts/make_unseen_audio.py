@@ -9,7 +9,13 @@ all made from 16 RAVDESS clips (actors 3-10, two clips each) with seed 5:
   rate44k     resampled to 44.1 kHz
   stereo48k   48 kHz stereo: left the clip, right the clip at -6 dB, 5 ms later
   noisy10db   white noise added at 10 dB SNR
-  long        6 files of 60-70 s, each a concatenation of RAVDESS clips
+  long        6 files of 60-70 s, each a concatenation of 18 RAVDESS clips
+              drawn from all actors
+  speaker60s  12 files of at least 60 s, one per RAVDESS actor (1-12): that
+              actor's clips, shuffled with seed 6, until 60 s are reached. A long
+              recording is usually one voice; with one speaker per file the files
+              differ as speakers do, where the 6 mixes above are averages of the
+              same population and barely differ from each other
 
 Needs: pip install opensmile==2.6.0 pandas soundfile soxr numpy
 Usage: python3 scripts/make_unseen_audio.py OUT
@@ -35,7 +41,7 @@ def main():
         names = sorted(os.listdir(d))
         clips += [os.path.join(d, names[3]), os.path.join(d, names[17])]
     rng = np.random.default_rng(5)
-    conds = ["rate8k", "rate44k", "stereo48k", "noisy10db", "long"]
+    conds = ["rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s"]
     for c in conds:
         os.makedirs(os.path.join(out, c), exist_ok=True)
     for path in clips:
@@ -55,6 +61,20 @@ def main():
         pick = rng.choice(len(all_rav), 18, replace=False)
         x = np.concatenate([sf.read(all_rav[i], dtype="float64")[0] for i in pick])
         sf.write(os.path.join(out, "long", f"long{k}.wav"), x, 16000, subtype="PCM_16")
+    # its own generator, so that the conditions above stay as they were
+    rng_speaker = np.random.default_rng(6)
+    for actor in range(1, 13):
+        d = os.path.join(rav, f"Actor_{actor:02d}")
+        names = sorted(n for n in os.listdir(d) if n.endswith(".wav"))
+        parts, seconds = [], 0.0
+        for i in rng_speaker.permutation(len(names)):
+            x, fs = sf.read(os.path.join(d, names[i]), dtype="float64")
+            parts.append(x)
+            seconds += len(x) / fs
+            if seconds >= 60.0:
+                break
+        sf.write(os.path.join(out, "speaker60s", f"actor{actor:02d}.wav"),
+                 np.concatenate(parts), fs, subtype="PCM_16")
     tool = os.path.join(SHARED, "tools", "is10_reference.py")
     for c in conds:
         for s in ("is10", "is10-compat", "egemaps"):
