@@ -262,7 +262,8 @@ impl AnyExtracted {
                     let t = r as f64 * l.step_sec;
                     let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
                     for c in l.columns() {
-                        let _ = write!(s, ",{}", c[r]);
+                        s.push(',');
+                        crate::table::push_number(&mut s, c[r]);
                     }
                     s.push('\n');
                 }
