@@ -52,6 +52,29 @@ $BIN extract $SHARED/corpora/emodb/wav -o $W/emodb.egemaps.csv --feature-set ege
 run $BIN compare $W/emodb.egemaps.csv $SHARED/reference/egemaps/emodb.csv --min-r 0.999 --need 0.99 --show 8
 $BIN extract $SHARED/corpora/ravdess -o $W/ravdess.egemaps.csv --feature-set egemaps 2>/dev/null
 run $BIN compare $W/ravdess.egemaps.csv $SHARED/reference/egemaps/ravdess.csv --min-r 0.999 --need 0.99 --show 8
+cat <<'GEMAPS'
+
+## GeMAPS v01b: the 62 functionals, 535 EmoDB and 336 RAVDESS clips
+
+openSMILE's eGeMAPS v02 configuration extends its GeMAPS v01b one, so emo-pipe's
+GeMAPS is its eGeMAPS without the extension's columns. `scripts/gemaps_reference.py`
+runs opensmile-python's `GeMAPSv01b` on both corpora and counts the values that differ
+from openSMILE's eGeMAPS columns of the same names.
+GEMAPS
+if python3 -c "import opensmile" 2>/dev/null; then
+  echo '```'
+  echo '$ python3 scripts/gemaps_reference.py target/parity/gemaps'
+  python3 scripts/gemaps_reference.py $W/gemaps
+  echo '```'
+  for corpus in emodb ravdess; do
+    src=$SHARED/corpora/emodb/wav; [ $corpus = ravdess ] && src=$SHARED/corpora/ravdess
+    $BIN extract $src -o $W/$corpus.gemaps.csv --feature-set gemaps 2>/dev/null
+    run $BIN compare $W/$corpus.gemaps.csv $W/gemaps/$corpus.csv --min-r 0.999 --need 0.99 --show 6
+  done
+else
+  echo
+  echo "(skipped: pip install opensmile==2.6.0 pandas)"
+fi
 cat <<'MID'
 
 ## Frame level: the 24 clips with openSMILE LLD references

@@ -22,7 +22,10 @@ class FeatureSet(enum.Enum):
     set), so here too; ``IS10_paraling`` is the maintained ``IS10_paraling``
     configuration, the default of emo-pipe's command line (``"is10"``).
     ``eGeMAPSv02`` is the extended Geneva Minimalistic Acoustic Parameter Set
-    (88 functionals, 25 LLDs; it has no delta level). ``IS10_eGeMAPSv02``
+    (88 functionals, 25 LLDs; it has no delta level), ``GeMAPSv01b`` the
+    minimalistic set it extends (62 functionals, 18 LLDs: the same chain and
+    numbers without MFCC 1-4, spectral flux, the F2 and F3 bandwidths and the
+    equivalent sound level). ``IS10_eGeMAPSv02``
     is both sets' functionals in one row (1582 + 88 columns; functionals only),
     an emo-pipe addition for models that use both.
     """
@@ -31,6 +34,7 @@ class FeatureSet(enum.Enum):
     IS10_compat = "is10-compat"
     IS10 = "is10-compat"  # an alias: opensmile.FeatureSet.IS10 is the compat set
     eGeMAPSv02 = "egemaps"
+    GeMAPSv01b = "gemaps"
     IS10_eGeMAPSv02 = "is10+egemaps"
 
 
@@ -97,7 +101,7 @@ class Smile:
 
     Args:
         feature_set: a :class:`FeatureSet` or its string (``"is10"``,
-            ``"is10-compat"``, ``"egemaps"``, ``"is10+egemaps"``)
+            ``"is10-compat"``, ``"egemaps"``, ``"gemaps"``, ``"is10+egemaps"``)
         feature_level: a :class:`FeatureLevel` or ``"func"``, ``"lld"``,
             ``"lld_de"``
         loudness: ``"documented"`` (the whole frame's loudness) or

@@ -167,10 +167,48 @@ def test_egemaps_at_opensmile_parity():
     assert close.mean() > 0.97, close.mean()
 
 
+def test_gemaps_is_egemaps_without_its_extension():
+    g = emo_pipe.Smile(emo_pipe.FeatureSet.GeMAPSv01b)
+    e = emo_pipe.Smile("egemaps")
+    assert g.num_features == 62
+    assert g.feature_names == [n for n in e.feature_names if n in set(g.feature_names)]
+    assert not any("mfcc" in n or "Flux" in n for n in g.feature_names)
+    files = [clip(c) for c in CLIPS[:2]]
+    pd.testing.assert_frame_equal(g.process_files(files), e.process_files(files)[g.feature_names])
+    gl, el = emo_pipe.Smile("gemaps", "lld"), emo_pipe.Smile("egemaps", "lld")
+    assert gl.num_features == 18
+    pd.testing.assert_frame_equal(gl.process_file(files[0]), el.process_file(files[0])[gl.feature_names])
+    with pytest.raises(ValueError, match="no delta level"):
+        emo_pipe.Smile("gemaps", "lld_de")
+
+
+@pytest.mark.skipif(opensmile is None, reason="opensmile-python is not installed")
+def test_gemaps_names_and_numbers_are_opensmiles():
+    """openSMILE computes GeMAPSv01b with the chain its eGeMAPSv02 extends:
+    the same columns, in order, with the same values."""
+    files = [clip(c) for c in CLIPS[:3]]
+    ours = emo_pipe.Smile(emo_pipe.FeatureSet.GeMAPSv01b).process_files(files)
+    theirs = opensmile.Smile(opensmile.FeatureSet.GeMAPSv01b).process_files(files)
+    assert list(ours.columns) == list(theirs.columns)
+    assert (ours.index == theirs.index).all()
+    eg = opensmile.Smile(opensmile.FeatureSet.eGeMAPSv02).process_files(files)
+    np.testing.assert_array_equal(theirs.to_numpy(), eg[theirs.columns].to_numpy())
+    a, b = ours.to_numpy(), theirs.to_numpy()
+    # GeMAPS keeps eGeMAPS's hardest columns (formant stddevNorms, unvoiced
+    # means: within 0.3 % here) and drops many exact ones
+    assert (np.abs(a - b) <= 1e-3 * np.abs(b) + 1e-5).mean() > 0.9
+    assert (np.abs(a - b) <= 1e-2 * np.abs(b) + 1e-4).all()
+    level = opensmile.FeatureLevel.LowLevelDescriptors
+    lo = emo_pipe.Smile("gemaps", "lld").process_file(files[0])
+    lt = opensmile.Smile(opensmile.FeatureSet.GeMAPSv01b, level).process_file(files[0])
+    assert list(lo.columns) == list(lt.columns)
+    assert (lo.index == lt.index).all()
+
+
 # -- the same numbers as the CLI ------------------------------------------
 
 
-@pytest.mark.parametrize("feature_set", ["is10", "is10-compat", "egemaps"])
+@pytest.mark.parametrize("feature_set", ["is10", "is10-compat", "egemaps", "gemaps"])
 def test_functionals_equal_cli_extract_bit_for_bit(cli, tmp_path, feature_set):
     files = [clip(c) for c in CLIPS] + [clip("pcm24.wav"), clip("float32.wav"), clip("codec_flac.flac")]
     ref = cli_features(cli, tmp_path, files, "--feature-set", feature_set, "-j", "1")

@@ -25,7 +25,7 @@ pub struct FeatureArgs {
     /// Feature store: extracted features are kept here and reused.
     #[arg(long, default_value = "emo-pipe-store")]
     pub store: PathBuf,
-    /// Feature set for extraction: is10, is10-compat, egemaps or is10+egemaps
+    /// Feature set for extraction: is10, is10-compat, egemaps, gemaps or is10+egemaps
     /// (a model records it, and `classify` extracts it).
     #[arg(long, default_value = "is10")]
     pub feature_set: SetName,

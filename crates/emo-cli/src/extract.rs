@@ -24,8 +24,9 @@ pub struct Args {
     #[arg(long, value_name = "DIR")]
     lld: Option<PathBuf>,
     /// is10 (openSMILE 3.x IS10_paraling), is10-compat (the 2010 challenge
-    /// set), egemaps (eGeMAPS v02: 88 functionals, 25 LLDs) or is10+egemaps
-    /// (both sets' functionals in one row, 1670 columns).
+    /// set), egemaps (eGeMAPS v02: 88 functionals, 25 LLDs), gemaps (GeMAPS
+    /// v01b: eGeMAPS without its extension, 62 functionals, 18 LLDs) or
+    /// is10+egemaps (both sets' functionals in one row, 1670 columns).
     #[arg(long, default_value = "is10")]
     feature_set: SetName,
     /// Loudness: `documented` (the whole Hamming-weighted frame, the default) or

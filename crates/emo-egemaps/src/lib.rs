@@ -4,6 +4,7 @@
 //! frame as openSMILE 3.x computes them. docs/egemaps.md walks through the chain.
 
 pub mod functionals;
+pub mod gemaps;
 pub mod quirks;
 pub mod source;
 pub mod spectral;

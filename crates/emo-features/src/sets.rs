@@ -2,8 +2,9 @@
 //! [`Choice`] and everything a front end needs (extracting a file or a
 //! signal, its column names, its rows at each level, its LLD CSV) goes through
 //! the functions here. IS10 and IS10-compat run the `emo-lld` chain with the
-//! IS10 functionals; eGeMAPS v02 runs `emo-egemaps`. Adding a set is a crate
-//! that computes it, a [`SetName`] variant and one arm in each match below.
+//! IS10 functionals; eGeMAPS v02 runs `emo-egemaps`, and GeMAPS v01b is a
+//! selection of its columns. Adding a set is a crate that computes it, a
+//! [`SetName`] variant and one arm in each match below.
 
 use crate::level::{level_names, level_rows, Level, Rows};
 use crate::{Extracted, FeatureError};
@@ -18,6 +19,9 @@ pub enum SetName {
     Is10(FeatureSet),
     /// eGeMAPS v02 (Eyben et al. 2016; 88 features, 25 LLDs).
     Egemaps,
+    /// GeMAPS v01b (Eyben et al. 2016, §3.1; 62 features, 18 LLDs): the
+    /// eGeMAPS chain's columns without the extension (`emo_egemaps::gemaps`).
+    Gemaps,
     /// IS10 (1582) followed by eGeMAPS v02 (88): 1670 functionals of one
     /// signal, for models that use both. Its two LLD sets have different
     /// frames, so it has the functional level only.
@@ -32,10 +36,11 @@ impl Default for SetName {
 
 impl SetName {
     /// Every set, in the order help texts list them.
-    pub const ALL: [SetName; 4] = [
+    pub const ALL: [SetName; 5] = [
         SetName::Is10(FeatureSet::Is10),
         SetName::Is10(FeatureSet::Is10Compat),
         SetName::Egemaps,
+        SetName::Gemaps,
         SetName::Is10Egemaps,
     ];
 
@@ -44,6 +49,7 @@ impl SetName {
         match self {
             SetName::Is10(_) => crate::N_FEATURES,
             SetName::Egemaps => emo_egemaps::functionals::N_FUNCTIONALS,
+            SetName::Gemaps => emo_egemaps::gemaps::N_FUNCTIONALS,
             SetName::Is10Egemaps => crate::N_FEATURES + emo_egemaps::functionals::N_FUNCTIONALS,
         }
     }
@@ -54,10 +60,11 @@ impl std::str::FromStr for SetName {
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         match s {
             "egemaps" | "egemapsv02" | "eGeMAPSv02" => Ok(SetName::Egemaps),
+            "gemaps" | "gemapsv01b" | "GeMAPSv01b" => Ok(SetName::Gemaps),
             "is10+egemaps" => Ok(SetName::Is10Egemaps),
             other => other.parse().map(SetName::Is10).map_err(|_| {
                 format!(
-                    "unknown feature set '{other}' (expected is10, is10-compat, egemaps or is10+egemaps)"
+                    "unknown feature set '{other}' (expected is10, is10-compat, egemaps, gemaps or is10+egemaps)"
                 )
             }),
         }
@@ -69,6 +76,7 @@ impl std::fmt::Display for SetName {
         match self {
             SetName::Is10(s) => s.fmt(f),
             SetName::Egemaps => f.write_str("egemaps"),
+            SetName::Gemaps => f.write_str("gemaps"),
             SetName::Is10Egemaps => f.write_str("is10+egemaps"),
         }
     }
@@ -103,7 +111,7 @@ impl Choice {
                 feature_set,
                 quirks: self.quirks,
             }),
-            SetName::Egemaps | SetName::Is10Egemaps => None,
+            SetName::Egemaps | SetName::Gemaps | SetName::Is10Egemaps => None,
         }
     }
 
@@ -132,6 +140,14 @@ impl Choice {
                 Level::Lld => Ok(emo_egemaps::LLD_NAMES.map(String::from).to_vec()),
                 Level::LldDeltas => Err(no_deltas()),
             },
+            SetName::Gemaps => match level {
+                Level::Functionals => Ok(emo_egemaps::gemaps::names()),
+                Level::Lld => Ok(emo_egemaps::gemaps::lld_names()
+                    .into_iter()
+                    .map(String::from)
+                    .collect()),
+                Level::LldDeltas => Err(no_deltas()),
+            },
             SetName::Is10Egemaps => match level {
                 Level::Functionals => {
                     let mut v = level_names(FeatureSet::Is10, level);
@@ -145,7 +161,7 @@ impl Choice {
 }
 
 fn no_deltas() -> String {
-    "eGeMAPS has no delta level (its LLDs are smoothed, not differenced): use func or lld".into()
+    "eGeMAPS and GeMAPS have no delta level (its LLDs are smoothed, not differenced): use func or lld".into()
 }
 
 fn functionals_only() -> String {
@@ -154,11 +170,13 @@ extract the LLDs of is10 and egemaps separately"
         .into()
 }
 
-/// eGeMAPS output of one signal.
+/// eGeMAPS (or GeMAPS) output of one signal.
 #[derive(Debug, Clone)]
 pub struct EgemapsExtracted {
     pub features: Vec<f32>,
     pub llds: emo_egemaps::Llds,
+    /// The LLDs of the set among eGeMAPS's 25 (all of them, or GeMAPS's 18).
+    pub lld_columns: &'static [usize],
     pub duration_sec: f64,
     pub frames: usize,
     pub sample_rate: u32,
@@ -217,7 +235,8 @@ impl AnyExtracted {
                 }),
                 Level::Lld => {
                     let l = &x.llds;
-                    let (n, columns) = (l.rows(), l.columns());
+                    let (n, all) = (l.rows(), l.columns());
+                    let columns: Vec<&[f32]> = x.lld_columns.iter().map(|&c| &all[c][..]).collect();
                     let mut values = Vec::with_capacity(n * columns.len());
                     for r in 0..n {
                         values.extend(columns.iter().map(|c| c[r]));
@@ -253,15 +272,17 @@ impl AnyExtracted {
             AnyExtracted::Egemaps(x) => {
                 let l = &x.llds;
                 let mut s = String::from("frameTime");
-                for n in emo_egemaps::LLD_NAMES {
+                for &c in x.lld_columns {
                     s.push(',');
-                    s.push_str(n);
+                    s.push_str(emo_egemaps::LLD_NAMES[c]);
                 }
                 s.push('\n');
+                let all = l.columns();
+                let columns: Vec<&[f32]> = x.lld_columns.iter().map(|&c| &all[c][..]).collect();
                 for r in 0..l.rows() {
                     let t = r as f64 * l.step_sec;
                     let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
-                    for c in l.columns() {
+                    for c in &columns {
                         s.push(',');
                         crate::table::push_number(&mut s, c[r]);
                     }
@@ -272,6 +293,17 @@ impl AnyExtracted {
         })
     }
 }
+
+/// Positions of all 25 eGeMAPS LLDs.
+const ALL_EGEMAPS_LLDS: [usize; emo_egemaps::LLD_NAMES.len()] = {
+    let mut c = [0; emo_egemaps::LLD_NAMES.len()];
+    let mut i = 0;
+    while i < c.len() {
+        c[i] = i;
+        i += 1;
+    }
+    c
+};
 
 /// The chosen set of one signal as a stream: samples go in block by block
 /// ([`SetStream::push`]) to the set's extractors (both for is10+egemaps), which
@@ -286,7 +318,8 @@ pub struct SetStream {
 /// The extractors a set runs (boxed: each is a few kB of tables and scratch).
 enum Parts {
     Is10(Box<emo_lld::Extractor>, FeatureSet),
-    Egemaps(Box<emo_egemaps::Extractor>),
+    /// eGeMAPS, or GeMAPS (`true`) from the same chain.
+    Egemaps(Box<emo_egemaps::Extractor>, bool),
     Both(Box<(emo_lld::Extractor, FeatureSet, emo_egemaps::Extractor)>),
 }
 
@@ -307,7 +340,7 @@ impl SetStream {
             })
         };
         let parts = match (choice.is10_part(), choice.set) {
-            (None, _) => Parts::Egemaps(Box::new(egemaps()?)),
+            (None, set) => Parts::Egemaps(Box::new(egemaps()?), set == SetName::Gemaps),
             (Some(s), SetName::Is10Egemaps) => {
                 Parts::Both(Box::new((is10(s)?, s.feature_set, egemaps()?)))
             }
@@ -325,7 +358,7 @@ impl SetStream {
         self.frames += block.len();
         match &mut self.parts {
             Parts::Is10(x, _) => x.push(block),
-            Parts::Egemaps(e) => e.push(block),
+            Parts::Egemaps(e, _) => e.push(block),
             Parts::Both(b) => {
                 let (x, _, e) = &mut **b;
                 x.push(block);
@@ -343,6 +376,7 @@ impl SetStream {
             EgemapsExtracted {
                 features: emo_egemaps::functionals::functionals(&llds),
                 llds,
+                lld_columns: &ALL_EGEMAPS_LLDS,
                 duration_sec: frames as f64 / f64::from(rate.max(1)),
                 frames,
                 sample_rate: rate,
@@ -350,7 +384,15 @@ impl SetStream {
         };
         match self.parts {
             Parts::Is10(x, set) => AnyExtracted::Is10(is10(*x, set)),
-            Parts::Egemaps(e) => AnyExtracted::Egemaps(egemaps(*e)),
+            Parts::Egemaps(e, false) => AnyExtracted::Egemaps(egemaps(*e)),
+            Parts::Egemaps(e, true) => {
+                let mut x = egemaps(*e);
+                let all = std::mem::take(&mut x.features);
+                let columns = emo_egemaps::gemaps::functional_columns();
+                x.features = columns.iter().map(|&c| all[c]).collect();
+                x.lld_columns = emo_egemaps::gemaps::lld_columns();
+                AnyExtracted::Egemaps(x)
+            }
             Parts::Both(b) => {
                 let (x, set, e) = *b;
                 let (is10, egemaps) = (is10(x, set), egemaps(e));
@@ -428,7 +470,7 @@ mod tests {
         for set in SetName::ALL {
             for quirks in [Quirks::default(), Quirks::opensmile3(), Quirks::fixed()] {
                 let got = Choice::new(set, quirks);
-                let reads_them = set != SetName::Egemaps;
+                let reads_them = !matches!(set, SetName::Egemaps | SetName::Gemaps);
                 assert_eq!(
                     got.is_ok(),
                     reads_them || quirks == Quirks::default(),
@@ -494,5 +536,36 @@ mod tests {
         assert!(both.names(Level::Lld).is_err());
         assert!(b.rows(Level::Lld).is_err() && b.lld_csv().is_err());
         assert_eq!(b.rows(Level::Functionals).unwrap().columns, 1670);
+
+        // GeMAPS: eGeMAPS's columns of the same names, functionals and LLDs
+        let g = Choice {
+            set: SetName::Gemaps,
+            ..c
+        };
+        let gx = extract_samples(&x, 16000, &g, Path::new("tone")).unwrap();
+        let (enames, gnames) = (
+            c.names(Level::Functionals).unwrap(),
+            g.names(Level::Functionals).unwrap(),
+        );
+        assert_eq!(gnames.len(), 62);
+        assert_eq!(gx.features().len(), 62);
+        for (name, v) in gnames.iter().zip(gx.features()) {
+            let k = enames.iter().position(|n| n == name).unwrap();
+            assert_eq!(v.to_bits(), e.features()[k].to_bits(), "{name}");
+        }
+        let (elld, glld) = (c.names(Level::Lld).unwrap(), g.names(Level::Lld).unwrap());
+        let (erows, grows) = (e.rows(Level::Lld).unwrap(), gx.rows(Level::Lld).unwrap());
+        assert_eq!((grows.columns, grows.len()), (18, erows.len()));
+        for (j, name) in glld.iter().enumerate() {
+            let k = elld.iter().position(|n| n == name).unwrap();
+            for r in 0..erows.len() {
+                assert_eq!(grows.values[r * 18 + j], erows.values[r * 25 + k], "{name}");
+            }
+        }
+        let csv = gx.lld_csv().unwrap();
+        let header = csv.lines().next().unwrap();
+        assert_eq!(header, format!("frameTime,{}", glld.join(",")));
+        assert_eq!(csv.lines().count(), erows.len() + 1);
+        assert!(g.names(Level::LldDeltas).is_err() && gx.rows(Level::LldDeltas).is_err());
     }
 }
