@@ -50,6 +50,11 @@ fn columns_in<S: AsRef<str>>(names: &[S]) -> Vec<usize> {
         .collect()
 }
 
+/// The 62 GeMAPS functionals out of the 88 eGeMAPS ones of the same signal.
+pub fn functionals(egemaps: &[f32]) -> Vec<f32> {
+    functional_columns().iter().map(|&c| egemaps[c]).collect()
+}
+
 /// The GeMAPS functional names, in openSMILE's order.
 pub fn names() -> Vec<String> {
     let all = crate::functionals::names();

@@ -161,7 +161,8 @@ impl Choice {
 }
 
 fn no_deltas() -> String {
-    "eGeMAPS and GeMAPS have no delta level (its LLDs are smoothed, not differenced): use func or lld".into()
+    "eGeMAPS and GeMAPS have no delta level (their LLDs are smoothed, not differenced): use func or lld"
+        .into()
 }
 
 fn functionals_only() -> String {
@@ -387,9 +388,7 @@ impl SetStream {
             Parts::Egemaps(e, false) => AnyExtracted::Egemaps(egemaps(*e)),
             Parts::Egemaps(e, true) => {
                 let mut x = egemaps(*e);
-                let all = std::mem::take(&mut x.features);
-                let columns = emo_egemaps::gemaps::functional_columns();
-                x.features = columns.iter().map(|&c| all[c]).collect();
+                x.features = emo_egemaps::gemaps::functionals(&x.features);
                 x.lld_columns = emo_egemaps::gemaps::lld_columns();
                 AnyExtracted::Egemaps(x)
             }
