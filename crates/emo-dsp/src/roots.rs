@@ -48,9 +48,6 @@ fn eval_all(c: &[f64], re: &[f64], im: &[f64], p: &mut [Complex<f64>], d: &mut [
     }
 }
 
-/// Newton steps after Aberth's iteration.
-const POLISH_STEPS: usize = 1;
-
 /// Roots evaluated side by side by [`eval_all`].
 const MAX_LANES: usize = 16;
 
@@ -94,7 +91,6 @@ pub struct RootSearch {
     active: Vec<usize>,
     are: Vec<f64>,
     aim: Vec<f64>,
-    polishing: Vec<bool>,
 }
 
 /// The roots of `Σ_i c[i]·zⁱ` (coefficients from the constant term up). Leading
@@ -255,28 +251,15 @@ impl RootSearch {
         // no value derived from it in single precision can show. (Three steps
         // gave the same bits in every functional and LLD value of EmoDB and
         // RAVDESS.)
-        let polishing = &mut self.polishing;
-        polishing.clear();
-        polishing.resize(n, true);
-        for _ in 0..POLISH_STEPS {
-            eval_all(c, re, im, pv, dv);
-            for k in 0..n {
-                if !polishing[k] {
-                    continue;
-                }
-                let (p, d) = (pv[k], dv[k]);
-                if d.norm_sqr() == 0.0 {
-                    polishing[k] = false;
-                    continue;
-                }
-                let step = p / d;
-                if !(step.re.is_finite() && step.im.is_finite()) {
-                    polishing[k] = false;
-                    continue;
-                }
+        eval_all(c, re, im, pv, dv);
+        for k in 0..n {
+            let (p, d) = (pv[k], dv[k]);
+            if d.norm_sqr() == 0.0 {
+                continue;
+            }
+            let step = p / d;
+            if step.re.is_finite() && step.im.is_finite() {
                 z[k] -= step;
-                re[k] = z[k].re;
-                im[k] = z[k].im;
             }
         }
     }
@@ -410,16 +393,14 @@ mod tests {
                 break;
             }
         }
+        // one Newton step per root
         for zk in z.iter_mut() {
-            for _ in 0..POLISH_STEPS {
-                let (p, d) = eval(&c, *zk);
-                if d.norm_sqr() == 0.0 {
-                    break;
-                }
-                let step = p / d;
-                if !(step.re.is_finite() && step.im.is_finite()) {
-                    break;
-                }
+            let (p, d) = eval(&c, *zk);
+            if d.norm_sqr() == 0.0 {
+                continue;
+            }
+            let step = p / d;
+            if step.re.is_finite() && step.im.is_finite() {
                 *zk -= step;
             }
         }

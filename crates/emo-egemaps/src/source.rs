@@ -47,13 +47,24 @@ pub fn pitch_analyzer(geometry: FrameGeometry) -> PitchAnalyzer {
     )
 }
 
+/// A sample squared in single precision, as openSMILE's energy component
+/// takes it (the mean square's term).
+fn square_single(v: f32) -> f64 {
+    f64::from(v * v)
+}
+
+/// A sample squared in double precision (the RMS's term).
+fn square_double(v: f32) -> f64 {
+    f64::from(v) * f64::from(v)
+}
+
 /// Mean square of a frame, `Σx²/N`, the products taken in single precision
 /// (as openSMILE's energy component does) and summed in double.
 pub fn mean_square(x: &[f32]) -> f32 {
     if x.is_empty() {
         return 0.0;
     }
-    (x.iter().map(|&v| f64::from(v * v)).sum::<f64>() / x.len() as f64) as f32
+    (x.iter().map(|&v| square_single(v)).sum::<f64>() / x.len() as f64) as f32
 }
 
 /// Root mean square of a frame, in double precision throughout.
@@ -61,7 +72,7 @@ pub fn rms(x: &[f32]) -> f32 {
     if x.is_empty() {
         return 0.0;
     }
-    let s: f64 = x.iter().map(|&v| f64::from(v) * f64::from(v)).sum();
+    let s: f64 = x.iter().map(|&v| square_double(v)).sum();
     (s / x.len() as f64).sqrt() as f32
 }
 
@@ -86,7 +97,7 @@ fn sums4(x: [&[f32]; 4], term: impl Fn(f32) -> f64) -> Option<[f64; 4]> {
 
 /// [`mean_square`] of four frames, bit-identical to four calls.
 pub fn mean_square4(x: [&[f32]; 4]) -> [f32; 4] {
-    match sums4(x, |v| f64::from(v * v)) {
+    match sums4(x, square_single) {
         Some(s) if !x[0].is_empty() => s.map(|s| (s / x[0].len() as f64) as f32),
         _ => x.map(mean_square),
     }
@@ -94,7 +105,7 @@ pub fn mean_square4(x: [&[f32]; 4]) -> [f32; 4] {
 
 /// [`rms`] of four frames, bit-identical to four calls.
 pub fn rms4(x: [&[f32]; 4]) -> [f32; 4] {
-    match sums4(x, |v| f64::from(v) * f64::from(v)) {
+    match sums4(x, square_double) {
         Some(s) if !x[0].is_empty() => s.map(|s| (s / x[0].len() as f64).sqrt() as f32),
         _ => x.map(rms),
     }
