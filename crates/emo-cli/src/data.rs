@@ -41,6 +41,19 @@ pub struct FeatureArgs {
 }
 
 impl FeatureArgs {
+    /// Checks the arguments before any work (a set and loudness that do not
+    /// go together are refused) and sizes the global thread pool to `--jobs`.
+    pub fn prepare(&self) -> Result<()> {
+        self.choice()?;
+        if self.jobs > 0 {
+            // Only fails if a pool already exists, in which case it is used as is.
+            let _ = rayon::ThreadPoolBuilder::new()
+                .num_threads(self.jobs)
+                .build_global();
+        }
+        Ok(())
+    }
+
     pub fn choice(&self) -> Result<Choice> {
         let quirks = Quirks {
             loudness: self.loudness,

@@ -87,14 +87,7 @@ fn system_names(asked: &[String]) -> Result<Vec<String>> {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    // a set and loudness that do not go together are refused before any work
-    a.source.choice()?;
-    if a.source.jobs > 0 {
-        // Only fails if a pool already exists, in which case it is used as is.
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(a.source.jobs)
-            .build_global();
-    }
+    a.source.prepare()?;
     let systems = system_names(&a.system)?;
     let mut paths: Vec<PathBuf> = if a.train.is_empty() {
         a.corpus.clone()

@@ -51,13 +51,7 @@ pub struct Args {
 }
 
 pub fn run(a: Args) -> Result<ExitCode> {
-    // a set and loudness that do not go together are refused before any work
-    a.source.choice()?;
-    if a.source.jobs > 0 {
-        let _ = rayon::ThreadPoolBuilder::new()
-            .num_threads(a.source.jobs)
-            .build_global();
-    }
+    a.source.prepare()?;
     if a.system != "static" {
         a.system
             .parse::<emo_dae::SystemKind>()
