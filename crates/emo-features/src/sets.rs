@@ -319,9 +319,18 @@ pub struct SetStream {
 /// The extractors a set runs (boxed: each is a few kB of tables and scratch).
 enum Parts {
     Is10(Box<emo_lld::Extractor>, FeatureSet),
-    /// eGeMAPS, or GeMAPS (`true`) from the same chain.
-    Egemaps(Box<emo_egemaps::Extractor>, bool),
+    /// eGeMAPS, or GeMAPS: its columns of the same chain.
+    Egemaps(Box<emo_egemaps::Extractor>, Columns),
     Both(Box<(emo_lld::Extractor, FeatureSet, emo_egemaps::Extractor)>),
+}
+
+/// Which columns of the eGeMAPS chain a set reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Columns {
+    /// All of eGeMAPS v02.
+    Egemaps,
+    /// GeMAPS v01b: eGeMAPS without its extension ([`emo_egemaps::gemaps`]).
+    Gemaps,
 }
 
 impl SetStream {
@@ -341,7 +350,13 @@ impl SetStream {
             })
         };
         let parts = match (choice.is10_part(), choice.set) {
-            (None, set) => Parts::Egemaps(Box::new(egemaps()?), set == SetName::Gemaps),
+            (None, set) => {
+                let columns = match set {
+                    SetName::Gemaps => Columns::Gemaps,
+                    _ => Columns::Egemaps,
+                };
+                Parts::Egemaps(Box::new(egemaps()?), columns)
+            }
             (Some(s), SetName::Is10Egemaps) => {
                 Parts::Both(Box::new((is10(s)?, s.feature_set, egemaps()?)))
             }
@@ -385,8 +400,8 @@ impl SetStream {
         };
         match self.parts {
             Parts::Is10(x, set) => AnyExtracted::Is10(is10(*x, set)),
-            Parts::Egemaps(e, false) => AnyExtracted::Egemaps(egemaps(*e)),
-            Parts::Egemaps(e, true) => {
+            Parts::Egemaps(e, Columns::Egemaps) => AnyExtracted::Egemaps(egemaps(*e)),
+            Parts::Egemaps(e, Columns::Gemaps) => {
                 let mut x = egemaps(*e);
                 x.features = emo_egemaps::gemaps::functionals(&x.features);
                 x.lld_columns = emo_egemaps::gemaps::lld_columns();
