@@ -25,6 +25,9 @@ pub struct Harmonic {
     /// `20·log10(interpolated magnitude / magnitude of the fundamental's bin)`,
     /// floored at −200 dB; [`ABSENT_DB`] when absent. 0 for the fundamental.
     pub level_db: f32,
+    /// Dropped because it landed on the bin of the harmonic below (its level
+    /// is [`ABSENT_DB`]).
+    pub repeat: bool,
 }
 
 fn is_peak(x: &[f32], n: usize) -> bool {
@@ -94,8 +97,8 @@ pub fn harmonic_peaks(f0: f32, mag: &[f32], freqs: &[f64], n: usize) -> Vec<Harm
 }
 
 /// [`harmonic_peaks`] into `h` without the levels (a frame reads only a few
-/// of them): `level_db` is [`ABSENT_DB`] for a harmonic dropped as a repeat
-/// of the one below and 0 otherwise; [`HarmonicLevels`] gives the levels.
+/// of them; [`HarmonicLevels`] gives them): `level_db` is [`ABSENT_DB`] for a
+/// harmonic dropped as a repeat of the one below (`repeat`) and 0 otherwise.
 pub fn harmonic_peaks_into(f0: f32, mag: &[f32], freqs: &[f64], n: usize, h: &mut Vec<Harmonic>) {
     let bins = mag.len().min(freqs.len());
     let mag = &mag[..bins];
@@ -157,6 +160,7 @@ pub fn harmonic_peaks_into(f0: f32, mag: &[f32], freqs: &[f64], n: usize, h: &mu
             h[i] = Harmonic {
                 bin: None,
                 level_db: ABSENT_DB,
+                repeat: true,
                 ..Default::default()
             };
             key = 0;
@@ -188,7 +192,7 @@ impl HarmonicLevels {
             return 0.0;
         }
         let x = h[i];
-        if x.level_db == ABSENT_DB {
+        if x.repeat {
             return ABSENT_DB;
         }
         match self.log_ref {
