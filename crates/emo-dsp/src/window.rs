@@ -26,8 +26,9 @@ pub fn preemphasis(frame: &[f32], k: f32, out: &mut [f32]) {
     if frame.is_empty() {
         return;
     }
-    for n in (1..frame.len()).rev() {
-        out[n] = frame[n] - k * frame[n - 1];
+    // each output from its own two inputs, in a loop the compiler vectorises
+    for (o, pair) in out[1..].iter_mut().zip(frame.windows(2)) {
+        *o = pair[1] - k * pair[0];
     }
     out[0] = (1.0 - k) * frame[0];
 }
