@@ -17,6 +17,14 @@ all made from 16 RAVDESS clips (actors 3-10, two clips each) with seed 5:
               differ as speakers do, where the 6 mixes above are averages of the
               same population and barely differ from each other
 
+and, from 16 EmoDB clips drawn with seed 11 (another corpus, language and set
+of speakers than the RAVDESS clips above):
+
+  rate22k       resampled to 22.05 kHz
+  quiet30db     30 dB quieter (a far recording; 16-bit, so the quantisation
+                noise is 30 dB nearer the speech)
+  rate32k24bit  resampled to 32 kHz, written as 24-bit PCM
+
 Needs: pip install opensmile==2.6.0 pandas soundfile soxr numpy
 Usage: python3 scripts/make_unseen_audio.py OUT
 """
@@ -41,7 +49,8 @@ def main():
         names = sorted(os.listdir(d))
         clips += [os.path.join(d, names[3]), os.path.join(d, names[17])]
     rng = np.random.default_rng(5)
-    conds = ["rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s"]
+    conds = ["rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s",
+             "rate22k", "quiet30db", "rate32k24bit"]
     for c in conds:
         os.makedirs(os.path.join(out, c), exist_ok=True)
     for path in clips:
@@ -75,6 +84,15 @@ def main():
                 break
         sf.write(os.path.join(out, "speaker60s", f"actor{actor:02d}.wav"),
                  np.concatenate(parts), fs, subtype="PCM_16")
+    emodb = os.path.join(SHARED, "corpora", "emodb", "wav")
+    names = sorted(n for n in os.listdir(emodb) if n.endswith(".wav"))
+    rng_emodb = np.random.default_rng(11)
+    for n in [names[i] for i in sorted(rng_emodb.choice(len(names), 16, replace=False))]:
+        x, fs = sf.read(os.path.join(emodb, n), dtype="float64")
+        sf.write(os.path.join(out, "rate22k", n), soxr.resample(x, fs, 22050, "VHQ"), 22050, subtype="PCM_16")
+        sf.write(os.path.join(out, "quiet30db", n), x * 10 ** (-30 / 20), fs, subtype="PCM_16")
+        sf.write(os.path.join(out, "rate32k24bit", n), soxr.resample(x, fs, 32000, "VHQ"), 32000,
+                 subtype="PCM_24")
     tool = os.path.join(SHARED, "tools", "is10_reference.py")
     for c in conds:
         for s in ("is10", "is10-compat", "egemaps"):

@@ -102,7 +102,8 @@ cat <<'UNSEEN'
 `scripts/make_unseen_audio.py` makes 16 RAVDESS clips into other conditions (8 kHz,
 44.1 kHz, 48 kHz stereo, 10 dB SNR white noise), 6 recordings of 60-70 s that mix
 18 clips of all actors (`long`) and 12 recordings of 60-64 s, one per actor
-(`speaker60s`), and runs openSMILE on them. Those references come from the Python wheel, so emo-pipe reads
+(`speaker60s`), and 16 EmoDB clips at 22.05 kHz, 30 dB quieter, and at 32 kHz in
+24-bit PCM, and runs openSMILE on them. Those references come from the Python wheel, so emo-pipe reads
 them with `--input-mode python` (identical to openSMILE's own reader for 16-bit mono;
 for stereo the wheel truncates the channel mean to 16 bits). Targets: r >= 0.99 on
 >= 95 % of features for IS10, on >= 97 % for eGeMAPS. Pearson r across files needs
@@ -112,7 +113,7 @@ weighs heavily; the `speaker60s` files differ as speakers do.
 UNSEEN
 if python3 -c "import opensmile, soxr" 2>/dev/null; then
   python3 scripts/make_unseen_audio.py $W/unseen >/dev/null 2>&1
-  for c in rate8k rate44k stereo48k noisy10db long speaker60s; do
+  for c in rate8k rate44k stereo48k noisy10db long speaker60s rate22k quiet30db rate32k24bit; do
     for set in is10 is10-compat egemaps; do
       echo
       echo "### $c, $set"

@@ -37,7 +37,8 @@ SHARED = os.environ.get("EMO_PIPE_SHARED", os.path.join(ROOT, "..", "shared"))
 EXE = os.path.join(ROOT, "target", "release", "emo-pipe")
 REF_TOOL = os.path.join(SHARED, "tools", "is10_reference.py")
 GAIN_DB = 0.01
-UNSEEN = ("rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s")
+UNSEEN = ("rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s", "rate22k", "quiet30db",
+          "rate32k24bit")
 COLUMNS = ("openSMILE vs +0.01 dB", "emo-pipe vs +0.01 dB", "emo-pipe vs openSMILE")
 
 
@@ -49,17 +50,24 @@ def pearson(a, b):
 
 
 def copy_with_gain(src, dst):
-    """Writes every clip of `src` into `dst` 0.01 dB louder; returns the clip
-    count and the largest change of a sample, in 16-bit steps."""
+    """Writes every clip of `src` into `dst` 0.01 dB louder, in its own sample
+    format (16- or 24-bit PCM); returns the clip count and the largest change
+    of a sample, in steps of that format."""
     os.makedirs(dst, exist_ok=True)
     g = 10 ** (GAIN_DB / 20)
     names = sorted(n for n in os.listdir(src) if n.endswith(".wav"))
     moved = 0
     for n in names:
-        x, sr = sf.read(os.path.join(src, n), dtype="int16")
-        y = np.clip(np.round(x.astype(np.float64) * g), -32768, 32767).astype(np.int16)
-        sf.write(os.path.join(dst, n), y, sr, subtype="PCM_16")
-        moved = max(moved, int(np.abs(x.astype(int) - y.astype(int)).max()))
+        path = os.path.join(src, n)
+        subtype = sf.info(path).subtype
+        # 24-bit samples arrive as int32 in the top 24 bits: steps of 256
+        dtype, step = ("int32", 256) if subtype == "PCM_24" else ("int16", 1)
+        x, sr = sf.read(path, dtype=dtype)
+        info = np.iinfo(dtype)
+        y = np.clip(np.round(x.astype(np.float64) * g / step) * step, info.min, info.max - step + 1)
+        y = y.astype(dtype)
+        sf.write(os.path.join(dst, n), y, sr, subtype=subtype)
+        moved = max(moved, int(np.abs(x.astype(np.int64) - y.astype(np.int64)).max()) // step)
     return len(names), moved
 
 
