@@ -20,7 +20,7 @@ unseen-audio sets of scripts/make_unseen_audio.py (its target there).
 
 Needs: pip install opensmile==2.6.0 pandas soundfile soxr numpy; cargo build --release
 Usage: python3 scripts/rounding_sensitivity.py [WORKDIR] [--unseen]
-  WORKDIR defaults to target/rounding. --unseen adds the six unseen-audio sets
+  WORKDIR defaults to target/rounding. --unseen adds the nine unseen-audio sets
   (made in WORKDIR/unseen by scripts/make_unseen_audio.py if not there yet);
   emo-pipe reads them with --input-mode python, as scripts/parity.sh does.
 """
