@@ -14,7 +14,33 @@ from . import _native
 from ._errors import AudioError, Error, FileNotFound, SignalError, from_kind
 
 
-class FeatureSet(enum.Enum):
+# opensmile-python's feature sets (opensmile 2.6) that emo-pipe does not compute:
+# asked for by name, they get an error that says so instead of a bare "unknown"
+_OPENSMILE_ONLY = (
+    "ComParE_2016", "GeMAPS", "eGeMAPS", "eGeMAPSv01b", "emobase", "IS09", "IS11", "IS12", "IS13",
+)
+
+
+def _not_provided(name):
+    return (
+        f"feature set {name!r} is one of opensmile-python's that emo-pipe does not compute; "
+        f"emo-pipe has {', '.join(FeatureSet.__members__)} (use opensmile for the others)"
+    )
+
+
+class _FeatureSetType(enum.EnumMeta):
+    def __getattr__(cls, name):
+        try:
+            # Python 3.9 and 3.10 look members up here
+            return super().__getattr__(name)
+        except AttributeError:
+            pass
+        if name in _OPENSMILE_ONLY:
+            raise AttributeError(_not_provided(name))
+        raise AttributeError(f"type object {cls.__name__!r} has no attribute {name!r}")
+
+
+class FeatureSet(enum.Enum, metaclass=_FeatureSetType):
     """Feature sets emo-pipe computes natively.
 
     Named as in opensmile-python: ``FeatureSet.IS10`` there is openSMILE's
@@ -55,6 +81,8 @@ def _enum_value(value, enum_cls, what):
         for member in enum_cls:
             if value in (member.value, member.name):
                 return member
+    if enum_cls is FeatureSet and value in _OPENSMILE_ONLY:
+        raise ValueError(_not_provided(value))
     names = sorted({m.value for m in enum_cls} | set(enum_cls.__members__))
     raise ValueError(f"unknown {what} {value!r}; expected one of {', '.join(names)}")
 

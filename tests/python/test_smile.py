@@ -105,6 +105,18 @@ def test_names_and_counts():
     assert lld.num_features == 38 and lld.feature_names[0] == "pcm_loudness_sma_de"
     with pytest.raises(ValueError, match="unknown feature set 'egemap'"):
         emo_pipe.Smile("egemap")
+    # opensmile-python's sets that emo-pipe lacks are named as such, by string,
+    # by opensmile's own enum and as an attribute of emo_pipe.FeatureSet
+    with pytest.raises(ValueError, match="'ComParE_2016' is one of opensmile-python's"):
+        emo_pipe.Smile("ComParE_2016")
+    opensmile = pytest.importorskip("opensmile")
+    with pytest.raises(ValueError, match="'eGeMAPSv01b' is one of opensmile-python's.*eGeMAPSv02"):
+        emo_pipe.Smile(opensmile.FeatureSet.eGeMAPSv01b)
+    with pytest.raises(AttributeError, match="'emobase' is one of opensmile-python's"):
+        emo_pipe.FeatureSet.emobase
+    with pytest.raises(AttributeError, match="no attribute 'eGeMAPSv03'"):
+        emo_pipe.FeatureSet.eGeMAPSv03
+    assert emo_pipe.FeatureSet.eGeMAPSv02.value == "egemaps"
     with pytest.raises(ValueError, match="unknown feature level"):
         emo_pipe.Smile(feature_level="llds")
     with pytest.raises(ValueError, match="loudness"):
