@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import enum
 import os
+import sys
 import warnings
 from collections.abc import Sequence
 
@@ -119,6 +120,33 @@ def _precision_offset(t: pd.Timedelta, rate: int) -> pd.Timedelta:
     return t - pd.to_timedelta(at_sample, unit="s")
 
 
+class _LineProgress:
+    """Progress on stderr, one line rewritten, where tqdm is not installed."""
+
+    def __init__(self, total, desc):
+        self.total, self.desc, self.done = total, desc, 0
+
+    def update(self, k):
+        self.done += k
+        sys.stderr.write(f"\r{self.desc}: {self.done}/{self.total} files")
+        sys.stderr.flush()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        sys.stderr.write("\n")
+        sys.stderr.flush()
+
+
+def _progress(total, desc):
+    try:
+        from tqdm import tqdm
+    except ImportError:
+        return _LineProgress(total, desc)
+    return tqdm(total=total, desc=desc, unit="file")
+
+
 class Smile:
     """Feature extractor with opensmile-python's interface.
 
@@ -145,7 +173,18 @@ class Smile:
             SMILExtract and ``emo-pipe extract`` do
         mixdown: average the selected channels into one
         num_workers: files extracted in parallel (threads; the GIL is released)
+        multiprocessing: accepted for opensmile-python's sake; emo-pipe's
+            workers are threads that run without the GIL either way
+        verbose: show the progress of ``process_files`` and
+            ``process_folder`` (a tqdm bar when tqdm is installed, else a
+            line on stderr)
         max_duration: refuse recordings longer than this (seconds)
+        options, loglevel, logfile, segment, keep_nat: opensmile-python's
+            engine options, accepted at their defaults so that code written
+            for it runs; a value emo-pipe cannot honour (configuration
+            options, a log file, a segmenter, ``keep_nat=True``) raises
+            ``ValueError``. ``loglevel`` has nothing to set (there is no
+            engine log).
     """
 
     def __init__(
@@ -161,6 +200,13 @@ class Smile:
         mixdown: bool = False,
         resample: bool = False,
         max_duration: float = 4 * 3600.0,
+        multiprocessing: bool = False,
+        verbose: bool = False,
+        options: dict | None = None,
+        loglevel: int = 2,
+        logfile: str | None = None,
+        segment=None,
+        keep_nat: bool = False,
     ):
         self.feature_set = _enum_value(feature_set, FeatureSet, "feature set")
         self.feature_level = _enum_value(feature_level, FeatureLevel, "feature level")
@@ -168,6 +214,15 @@ class Smile:
             raise ValueError(
                 "resample=True: emo-pipe analyses every sampling rate natively and does not resample"
             )
+        for name, value, why in (
+            ("options", options, "openSMILE configuration options do not apply to emo-pipe's native sets"),
+            ("logfile", logfile, "emo-pipe runs no openSMILE engine and writes no log"),
+            ("segment", segment, "audinterface segmenters are not supported (emo-pipe extract --segment "
+             "cuts recordings by voice activity on the command line)"),
+            ("keep_nat", keep_nat or None, "it only applies to a segmenter, which is not supported"),
+        ):
+            if value is not None and value != {}:
+                raise ValueError(f"{name}={value!r}: {why}")
         if num_workers is None:
             num_workers = os.cpu_count() or 1
         if not isinstance(num_workers, (int, np.integer)) or num_workers < 1:
@@ -190,6 +245,9 @@ class Smile:
         self.mixdown = bool(mixdown)
         self.resample = False
         self.max_duration = max_duration
+        self.multiprocessing = bool(multiprocessing)
+        self.verbose = bool(verbose)
+        self.loglevel = loglevel
         try:
             self._native = _native.Extractor(
                 self.feature_set.value,
@@ -259,7 +317,16 @@ class Smile:
             (0.0 if s is None else s.total_seconds(), None if e is None else e.total_seconds())
             for s, e in zip(starts, ends)
         ]
-        results = self._native.process_files(paths, spans, self.num_workers)
+        if self.verbose and n > 1:
+            # in chunks, so that progress shows; each chunk still runs on all workers
+            chunk = 32 * self.num_workers
+            results = []
+            with _progress(n, "emo-pipe") as bar:
+                for i in range(0, n, chunk):
+                    results += self._native.process_files(paths[i : i + chunk], spans[i : i + chunk], self.num_workers)
+                    bar.update(min(chunk, n - i))
+        else:
+            results = self._native.process_files(paths, spans, self.num_workers)
         parts, failed = [], {}
         for file, start, end, r in zip(files, starts, ends, results):
             if r[0] == "error":

@@ -256,6 +256,32 @@ def test_parallel_workers_give_the_same_frame():
     pd.testing.assert_frame_equal(one, two)
 
 
+def test_verbose_shows_progress_and_changes_nothing(capsys, monkeypatch):
+    files = [clip(c) for c in CLIPS] * 4
+    plain = emo_pipe.Smile(num_workers=2).process_files(files)
+    # without tqdm: a line on stderr that counts the files
+    monkeypatch.setitem(__import__("sys").modules, "tqdm", None)
+    shown = emo_pipe.Smile(num_workers=2, verbose=True).process_files(files)
+    pd.testing.assert_frame_equal(plain, shown)
+    err = capsys.readouterr().err
+    assert f"{len(files)}/{len(files)} files" in err
+    # opensmile-python's multiprocessing=True: the same workers, the same frame
+    pd.testing.assert_frame_equal(plain, emo_pipe.Smile(num_workers=2, multiprocessing=True).process_files(files))
+
+
+def test_opensmile_engine_options_run_at_their_defaults_and_refuse_the_rest():
+    s = emo_pipe.Smile(options={}, loglevel=3, logfile=None, segment=None, keep_nat=False)
+    assert s.num_features == 1582
+    for kwargs, match in [
+        ({"options": {"frameMode": "full"}}, "options="),
+        ({"logfile": "smile.log"}, "logfile='smile.log'"),
+        ({"segment": object()}, "segmenters are not supported"),
+        ({"keep_nat": True}, "keep_nat=True"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            emo_pipe.Smile(**kwargs)
+
+
 # -- signals and segments -------------------------------------------------
 
 

@@ -396,14 +396,17 @@ impl Extractor {
                 spans.len()
             )));
         }
+        let one = |(p, s): (&PathBuf, &(f64, Option<f64>))| guarded(|| self.file(p, *s));
         let results: Vec<Result<Output, Failure>> = py.detach(|| {
-            emo_features::batch::in_pool(workers, || {
-                paths
-                    .par_iter()
-                    .zip(spans.par_iter())
-                    .map(|(p, s)| guarded(|| self.file(p, *s)))
-                    .collect()
-            })
+            if workers <= 1 || paths.len() <= 1 {
+                // on this thread: a pool of threads per call is what a loop
+                // of process_file calls would otherwise pay for every file
+                paths.iter().zip(&spans).map(one).collect()
+            } else {
+                emo_features::batch::in_pool(workers, || {
+                    paths.par_iter().zip(spans.par_iter()).map(one).collect()
+                })
+            }
         });
         results.into_iter().map(|r| result_to_py(py, r)).collect()
     }
