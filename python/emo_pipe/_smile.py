@@ -175,8 +175,8 @@ class Smile:
         num_workers: files extracted in parallel (threads; the GIL is released)
         multiprocessing: accepted for opensmile-python's sake; emo-pipe's
             workers are threads that run without the GIL either way
-        verbose: show the progress of ``process_files`` and
-            ``process_folder`` (a tqdm bar when tqdm is installed, else a
+        verbose: show the progress of ``process_files``, ``process_folder``
+            and ``process_index`` (a tqdm bar when tqdm is installed, else a
             line on stderr)
         max_duration: refuse recordings longer than this (seconds)
         options, loglevel, logfile, segment, keep_nat: opensmile-python's
@@ -369,6 +369,49 @@ class Smile:
         if include_root:
             return self.process_files([os.path.join(root, n) for n in names], errors=errors)
         return self.process_files(names, root=root, errors=errors)
+
+    def process_index(
+        self,
+        index: pd.Index,
+        *,
+        preserve_index: bool = False,
+        root: str | None = None,
+        cache_root: str | None = None,
+        errors: str = "raise",
+    ) -> pd.DataFrame:
+        """Features of the files or segments of an audformat index, as
+        opensmile-python's ``process_index``: a filewise index (``file``)
+        gives the whole files, a segmented one (``file``, ``start``, ``end``;
+        ``end`` NaT for the end of the file) the segments. With
+        ``preserve_index=True`` the result takes the given index (one row per
+        entry: functionals only)."""
+        if cache_root is not None:
+            raise ValueError(f"cache_root={cache_root!r}: emo-pipe keeps no cache of results")
+        if not isinstance(index, pd.Index):
+            raise ValueError(f"index must be a pandas Index, not {type(index).__name__}")
+        if isinstance(index, pd.MultiIndex):
+            if list(index.names) != ["file", "start", "end"]:
+                raise ValueError(
+                    f"a segmented index has the levels ('file', 'start', 'end'), not {tuple(index.names)}"
+                )
+            files = list(index.get_level_values("file"))
+            starts = list(index.get_level_values("start"))
+            ends = list(index.get_level_values("end"))
+        else:
+            if index.name not in (None, "file"):
+                raise ValueError(f"a filewise index is named 'file', not {index.name!r}")
+            files, starts, ends = list(index), None, None
+        if preserve_index and self.feature_level is not FeatureLevel.Functionals:
+            raise ValueError(
+                "preserve_index=True needs one row per entry of the index: functionals only, "
+                f"not {self.feature_level.name}"
+            )
+        df = self.process_files(files, starts=starts, ends=ends, root=root, errors=errors)
+        if preserve_index:
+            if df.attrs.get("errors"):
+                raise ValueError("preserve_index=True with errors='skip': some entries have no row")
+            df.index = index
+        return df
 
     # -- signals ---------------------------------------------------------
 

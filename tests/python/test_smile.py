@@ -376,6 +376,36 @@ def test_process_folder_lists_like_opensmile_python(tmp_path):
     assert empty.shape == (0, 1582) and list(empty.index.names) == ["file", "start", "end"]
 
 
+def test_process_index_is_opensmile_pythons():
+    opensmile = pytest.importorskip("opensmile")
+    files = [clip("08a04Wc.wav"), clip("10a07Ta.wav")]
+    filewise = pd.Index(files, name="file")
+    segmented = pd.MultiIndex.from_arrays(
+        [files, pd.to_timedelta([0.5, 0.0], unit="s"), pd.to_timedelta([1.5, None], unit="s")],
+        names=["file", "start", "end"],
+    )
+    ours = emo_pipe.Smile(emo_pipe.FeatureSet.eGeMAPSv02)
+    theirs = opensmile.Smile(opensmile.FeatureSet.eGeMAPSv02)
+    for index, starts, ends in [(filewise, None, None), (segmented, [0.5, 0.0], [1.5, None])]:
+        got = ours.process_index(index)
+        pd.testing.assert_index_equal(got.index, theirs.process_index(index).index)
+        pd.testing.assert_frame_equal(got, ours.process_files(files, starts=starts, ends=ends))
+    kept = ours.process_index(segmented, preserve_index=True)
+    pd.testing.assert_index_equal(kept.index, theirs.process_index(segmented, preserve_index=True).index)
+    rel = ours.process_index(pd.Index(["08a04Wc.wav"], name="file"), root="fixtures/audio")
+    assert list(rel.index.get_level_values("file")) == ["08a04Wc.wav"]
+    for kwargs, match in [
+        ({"index": pd.Index(files, name="path")}, "named 'file'"),
+        ({"index": segmented.droplevel("end")}, "levels"),
+        ({"index": files}, "pandas Index"),
+        ({"index": filewise, "cache_root": "cache"}, "no cache"),
+    ]:
+        with pytest.raises(ValueError, match=match):
+            ours.process_index(**kwargs)
+    with pytest.raises(ValueError, match="functionals only"):
+        emo_pipe.Smile(feature_level="lld").process_index(filewise, preserve_index=True)
+
+
 def test_sampling_rate_is_enforced_not_resampled():
     with pytest.raises(emo_pipe.AudioError, match="sampling rate 8000 Hz"):
         emo_pipe.Smile(sampling_rate=16000).process_file(clip("rate8k.wav"))
