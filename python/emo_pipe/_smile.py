@@ -214,14 +214,14 @@ class Smile:
             raise ValueError(
                 "resample=True: emo-pipe analyses every sampling rate natively and does not resample"
             )
-        for name, value, why in (
-            ("options", options, "openSMILE configuration options do not apply to emo-pipe's native sets"),
-            ("logfile", logfile, "emo-pipe runs no openSMILE engine and writes no log"),
-            ("segment", segment, "audinterface segmenters are not supported (emo-pipe extract --segment "
-             "cuts recordings by voice activity on the command line)"),
-            ("keep_nat", keep_nat or None, "it only applies to a segmenter, which is not supported"),
+        for name, value, given, why in (
+            ("options", options, bool(options), "openSMILE configuration options do not apply to emo-pipe's sets"),
+            ("logfile", logfile, logfile is not None, "emo-pipe runs no openSMILE engine and writes no log"),
+            ("segment", segment, segment is not None, "audinterface segmenters are not supported (emo-pipe "
+             "extract --segment cuts recordings by voice activity on the command line)"),
+            ("keep_nat", keep_nat, bool(keep_nat), "it only applies to a segmenter, which is not supported"),
         ):
-            if value is not None and value != {}:
+            if given:
                 raise ValueError(f"{name}={value!r}: {why}")
         if num_workers is None:
             num_workers = os.cpu_count() or 1
