@@ -25,8 +25,8 @@ pub struct Harmonic {
     /// `20·log10(interpolated magnitude / magnitude of the fundamental's bin)`,
     /// floored at −200 dB; [`ABSENT_DB`] when absent. 0 for the fundamental.
     pub level_db: f32,
-    /// Dropped because it landed on the bin of the harmonic below (its level
-    /// is [`ABSENT_DB`]).
+    /// Dropped because it landed on the bin of the harmonic below (its level,
+    /// from [`HarmonicLevels`], is [`ABSENT_DB`]).
     pub repeat: bool,
 }
 
@@ -97,8 +97,8 @@ pub fn harmonic_peaks(f0: f32, mag: &[f32], freqs: &[f64], n: usize) -> Vec<Harm
 }
 
 /// [`harmonic_peaks`] into `h` without the levels (a frame reads only a few
-/// of them; [`HarmonicLevels`] gives them): `level_db` is [`ABSENT_DB`] for a
-/// harmonic dropped as a repeat of the one below (`repeat`) and 0 otherwise.
+/// of them; [`HarmonicLevels`] gives them, so `level_db` is left at 0): a
+/// harmonic dropped as a repeat of the one below is marked `repeat`.
 pub fn harmonic_peaks_into(f0: f32, mag: &[f32], freqs: &[f64], n: usize, h: &mut Vec<Harmonic>) {
     let bins = mag.len().min(freqs.len());
     let mag = &mag[..bins];
@@ -159,7 +159,6 @@ pub fn harmonic_peaks_into(f0: f32, mag: &[f32], freqs: &[f64], n: usize, h: &mu
         if i > 0 && key == key_below {
             h[i] = Harmonic {
                 bin: None,
-                level_db: ABSENT_DB,
                 repeat: true,
                 ..Default::default()
             };

@@ -183,6 +183,14 @@ pub struct EgemapsExtracted {
     pub sample_rate: u32,
 }
 
+impl EgemapsExtracted {
+    /// The set's LLD contours, in its column order.
+    fn selected_llds(&self) -> Vec<&[f32]> {
+        let all = self.llds.columns();
+        self.lld_columns.iter().map(|&c| &all[c][..]).collect()
+    }
+}
+
 /// The output of any set for one signal.
 #[derive(Debug, Clone)]
 pub enum AnyExtracted {
@@ -236,8 +244,7 @@ impl AnyExtracted {
                 }),
                 Level::Lld => {
                     let l = &x.llds;
-                    let (n, all) = (l.rows(), l.columns());
-                    let columns: Vec<&[f32]> = x.lld_columns.iter().map(|&c| &all[c][..]).collect();
+                    let (n, columns) = (l.rows(), x.selected_llds());
                     let mut values = Vec::with_capacity(n * columns.len());
                     for r in 0..n {
                         values.extend(columns.iter().map(|c| c[r]));
@@ -278,8 +285,7 @@ impl AnyExtracted {
                     s.push_str(emo_egemaps::LLD_NAMES[c]);
                 }
                 s.push('\n');
-                let all = l.columns();
-                let columns: Vec<&[f32]> = x.lld_columns.iter().map(|&c| &all[c][..]).collect();
+                let columns = x.selected_llds();
                 for r in 0..l.rows() {
                     let t = r as f64 * l.step_sec;
                     let _ = write!(s, "{}", (t * 1e6).round() / 1e6);
