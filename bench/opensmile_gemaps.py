@@ -23,16 +23,20 @@ def main():
     args = ap.parse_args()
     files = sorted(os.path.join(args.dir, f) for f in os.listdir(args.dir) if f.endswith(".wav"))
     seconds = sum(soundfile.info(f).duration for f in files)
+
+    def engine(f):
+        # every channel of f, mixed down
+        channels = list(range(soundfile.info(f).channels))
+        return opensmile.Smile(opensmile.FeatureSet.GeMAPSv01b, "func", channels=channels, mixdown=True)
+
     best = None
     for _ in range(args.repeat):
         t0 = time.perf_counter()
         if args.reuse:
-            channels = list(range(soundfile.info(files[0]).channels))
-            opensmile.Smile(opensmile.FeatureSet.GeMAPSv01b, "func", channels=channels, mixdown=True).process_files(files)
+            engine(files[0]).process_files(files)
         else:
             for f in files:
-                channels = list(range(soundfile.info(f).channels))
-                opensmile.Smile(opensmile.FeatureSet.GeMAPSv01b, "func", channels=channels, mixdown=True).process_file(f)
+                engine(f).process_file(f)
         elapsed = time.perf_counter() - t0
         best = elapsed if best is None else min(best, elapsed)
     print(f"openSMILE gemaps: {len(files)} files, {seconds:.1f} s of audio, best of {args.repeat}: "

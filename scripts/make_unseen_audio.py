@@ -27,6 +27,7 @@ of speakers than the RAVDESS clips above):
 
 Needs: pip install opensmile==2.6.0 pandas soundfile soxr numpy
 Usage: python3 scripts/make_unseen_audio.py OUT
+       python3 scripts/make_unseen_audio.py --list   (the condition names)
 """
 import os
 import subprocess
@@ -38,9 +39,15 @@ import soxr
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("EMO_PIPE_SHARED", os.path.join(ROOT, "..", "shared"))
+# the conditions, in the order docs/parity.md and the scripts that read them list them
+CONDITIONS = ("rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s",
+              "rate22k", "quiet30db", "rate32k24bit")
 
 
 def main():
+    if sys.argv[1] == "--list":
+        print(" ".join(CONDITIONS))
+        return
     out = sys.argv[1]
     rav = os.path.join(SHARED, "corpora", "ravdess")
     clips = []
@@ -49,9 +56,7 @@ def main():
         names = sorted(os.listdir(d))
         clips += [os.path.join(d, names[3]), os.path.join(d, names[17])]
     rng = np.random.default_rng(5)
-    conds = ["rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s",
-             "rate22k", "quiet30db", "rate32k24bit"]
-    for c in conds:
+    for c in CONDITIONS:
         os.makedirs(os.path.join(out, c), exist_ok=True)
     for path in clips:
         x, fs = sf.read(path, dtype="float64")
@@ -94,7 +99,7 @@ def main():
         sf.write(os.path.join(out, "rate32k24bit", n), soxr.resample(x, fs, 32000, "VHQ"), 32000,
                  subtype="PCM_24")
     tool = os.path.join(SHARED, "tools", "is10_reference.py")
-    for c in conds:
+    for c in CONDITIONS:
         for s in ("is10", "is10-compat", "egemaps"):
             subprocess.run([sys.executable, tool, "func", os.path.join(out, c), "--set", s,
                             "-o", os.path.join(out, f"{c}.{s}.csv")], check=True)

@@ -113,7 +113,7 @@ weighs heavily; the `speaker60s` files differ as speakers do.
 UNSEEN
 if python3 -c "import opensmile, soxr" 2>/dev/null; then
   python3 scripts/make_unseen_audio.py $W/unseen >/dev/null 2>&1
-  for c in rate8k rate44k stereo48k noisy10db long speaker60s rate22k quiet30db rate32k24bit; do
+  for c in $(python3 scripts/make_unseen_audio.py --list); do
     for set in is10 is10-compat egemaps; do
       echo
       echo "### $c, $set"

@@ -32,13 +32,14 @@ import numpy as np
 import pandas as pd
 import soundfile as sf
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from make_unseen_audio import CONDITIONS as UNSEEN  # noqa: E402  (the sets it makes)
+
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 SHARED = os.environ.get("EMO_PIPE_SHARED", os.path.join(ROOT, "..", "shared"))
 EXE = os.path.join(ROOT, "target", "release", "emo-pipe")
 REF_TOOL = os.path.join(SHARED, "tools", "is10_reference.py")
 GAIN_DB = 0.01
-UNSEEN = ("rate8k", "rate44k", "stereo48k", "noisy10db", "long", "speaker60s", "rate22k", "quiet30db",
-          "rate32k24bit")
 COLUMNS = ("openSMILE vs +0.01 dB", "emo-pipe vs +0.01 dB", "emo-pipe vs openSMILE")
 
 
