@@ -109,9 +109,9 @@ def test_names_and_counts():
     # by opensmile's own enum and as an attribute of emo_pipe.FeatureSet
     with pytest.raises(ValueError, match="'ComParE_2016' is one of opensmile-python's"):
         emo_pipe.Smile("ComParE_2016")
-    opensmile = pytest.importorskip("opensmile")
-    with pytest.raises(ValueError, match="'eGeMAPSv01b' is one of opensmile-python's.*eGeMAPSv02"):
-        emo_pipe.Smile(opensmile.FeatureSet.eGeMAPSv01b)
+    if opensmile is not None:
+        with pytest.raises(ValueError, match="'eGeMAPSv01b' is one of opensmile-python's.*eGeMAPSv02"):
+            emo_pipe.Smile(opensmile.FeatureSet.eGeMAPSv01b)
     with pytest.raises(AttributeError, match="'emobase' is one of opensmile-python's"):
         emo_pipe.FeatureSet.emobase
     with pytest.raises(AttributeError, match="no attribute 'eGeMAPSv03'"):
@@ -376,8 +376,8 @@ def test_process_folder_lists_like_opensmile_python(tmp_path):
     assert empty.shape == (0, 1582) and list(empty.index.names) == ["file", "start", "end"]
 
 
+@pytest.mark.skipif(opensmile is None, reason="opensmile-python is not installed")
 def test_process_index_is_opensmile_pythons():
-    opensmile = pytest.importorskip("opensmile")
     files = [clip("08a04Wc.wav"), clip("10a07Ta.wav")]
     filewise = pd.Index(files, name="file")
     segmented = pd.MultiIndex.from_arrays(
