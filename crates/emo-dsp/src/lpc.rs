@@ -48,6 +48,66 @@ fn lags_fixed<const W: usize>(x: &[f32], head: usize, r: &mut [f32]) {
     r.copy_from_slice(&acc);
 }
 
+/// [`autocorrelation`] of several frames of one length, bit-identical to one
+/// call each. Each lag's sum is one chain of dependent additions, so one
+/// frame keeps the processor waiting on them; the frames' chains are
+/// interleaved here, with AVX where the processor has it.
+pub fn autocorrelation_lanes<const L: usize>(x: [&[f32]; L], order: usize) -> [Vec<f32>; L] {
+    let n = x.first().map_or(0, |f| f.len());
+    let fixed = matches!(order, 8 | 11) && n > order && x.iter().all(|f| f.len() == n);
+    if !fixed {
+        return x.map(|f| autocorrelation(f, order));
+    }
+    // the first `order` samples as in the single-frame form
+    let mut r = x.map(|f| autocorrelation(&f[..order], order));
+    match order {
+        8 => lanes_fixed::<9, L>(x, order, &mut r),
+        _ => lanes_fixed::<12, L>(x, order, &mut r),
+    }
+    r
+}
+
+fn lanes_fixed<const W: usize, const L: usize>(x: [&[f32]; L], head: usize, r: &mut [Vec<f32>; L]) {
+    return_if_avx!(lanes_fixed_avx::<W, L>(x, head, r));
+    lanes_fixed_plain::<W, L>(x, head, r)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn lanes_fixed_avx<const W: usize, const L: usize>(
+    x: [&[f32]; L],
+    head: usize,
+    r: &mut [Vec<f32>; L],
+) {
+    lanes_fixed_plain::<W, L>(x, head, r)
+}
+
+/// [`lags_fixed`] for `L` frames side by side.
+#[inline(always)]
+fn lanes_fixed_plain<const W: usize, const L: usize>(
+    x: [&[f32]; L],
+    head: usize,
+    r: &mut [Vec<f32>; L],
+) {
+    let mut acc = [[0.0f32; W]; L];
+    for (a, r) in acc.iter_mut().zip(r.iter()) {
+        a.copy_from_slice(r);
+    }
+    let n = x[0].len();
+    for i in head..n {
+        for l in 0..L {
+            let xi = x[l][i];
+            let w = &x[l][i + 1 - W..=i];
+            for k in 0..W {
+                acc[l][k] += xi * w[W - 1 - k];
+            }
+        }
+    }
+    for (a, r) in acc.iter().zip(r.iter_mut()) {
+        r.copy_from_slice(a);
+    }
+}
+
 /// Levinson–Durbin recursion: predictor `A(z) = 1 + Σ a_i z^{−i}` from the
 /// autocorrelation `r[0..=p]`. Returns `a_1..a_p` (all zero if `r[0] = 0`).
 pub fn lpc_from_autocorrelation(r: &[f32], p: usize) -> Vec<f32> {
@@ -111,6 +171,37 @@ mod tests {
                 }
             }
         }
+    }
+
+    #[test]
+    fn frames_side_by_side_are_bit_identical_to_one_by_one() {
+        let frame = |seed: usize, len: usize| -> Vec<f32> {
+            (0..len)
+                .map(|i| (((i * 37 + seed * 101) % 23) as f32 - 11.0) * 0.0731)
+                .collect()
+        };
+        for len in [3, 9, 12, 13, 275] {
+            let f: Vec<Vec<f32>> = (0..4).map(|s| frame(s, len)).collect();
+            for order in [7, 8, 11] {
+                let got = autocorrelation_lanes([&f[0][..], &f[1], &f[2], &f[3]], order);
+                for (g, x) in got.iter().zip(&f) {
+                    let one = autocorrelation(x, order);
+                    let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+                    assert_eq!(bits(g), bits(&one), "len {len} order {order}");
+                }
+            }
+        }
+        // frames of different lengths: one by one
+        let (a, b) = (frame(1, 40), frame(2, 41));
+        let got = autocorrelation_lanes([&a[..], &b], 8);
+        assert_eq!(got, [autocorrelation(&a, 8), autocorrelation(&b, 8)]);
+        // the plain and the AVX loops agree
+        let f: Vec<Vec<f32>> = (0..4).map(|s| frame(s, 300)).collect();
+        let x = [&f[0][..], &f[1], &f[2], &f[3]];
+        let head = |x: &[f32]| autocorrelation(&x[..8], 8);
+        let mut plain = x.map(head);
+        lanes_fixed_plain::<9, 4>(x, 8, &mut plain);
+        assert_eq!(plain, autocorrelation_lanes(x, 8));
     }
 
     #[test]

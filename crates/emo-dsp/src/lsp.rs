@@ -106,175 +106,178 @@ fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
     roots
 }
 
-/// [`lsp_from_lpc`] for four predictors of order 8 (IS10's) at once,
-/// bit-identical to four calls; other orders, and other processors than
-/// x86_64, are done one by one.
+/// [`lsp_from_lpc`] for many predictors, bit-identical to one call each.
+/// Order-8 predictors (IS10's) go eight at a time through AVX lanes where the
+/// processor has AVX; other orders, and other processors, one by one.
 ///
 /// The root search is a chain of dependent evaluations (each grid step and
 /// bisection waits for the last), which leaves the processor idle most of
-/// the time. Here the four searches run in lock step, one evaluation each
-/// per round, every lane doing exactly the scalar search's operations, with
-/// the branches of the search turned into per-lane selections. A predictor
-/// whose coarse search misses a root is redone alone (the finer retry).
-pub fn lsp_from_lpc4(a: [&[f32]; 4]) -> [Vec<f32>; 4] {
-    // the lanes are SSE2's, part of every x86_64 processor; elsewhere one by one
+/// the time. Here eight searches run in lock step, one evaluation each per
+/// round, every lane doing exactly the scalar search's operations, with the
+/// branches of the search turned into per-lane selections. A predictor whose
+/// coarse search misses a root is redone alone (the finer retry).
+pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
     #[cfg(target_arch = "x86_64")]
-    if a.iter().all(|x| x.len() == 8) {
-        return lsp_order8_lanes(a);
+    if std::arch::is_x86_feature_detected!("avx") && a.iter().all(|x| x.len() == 8) {
+        let mut out = Vec::with_capacity(a.len());
+        for chunk in a.chunks(LANES) {
+            // a short last chunk fills its spare lanes with its last predictor
+            let lanes = std::array::from_fn(|l| chunk[l.min(chunk.len() - 1)]);
+            // SAFETY: AVX is available (checked above).
+            let (roots, found) = unsafe { avx::lock_step(&chebyshev_lanes(lanes)) };
+            for (l, x) in chunk.iter().enumerate() {
+                out.push(if roots[l] == 8 {
+                    found[l]
+                        .iter()
+                        .map(|&x| f64::from(x).acos() as f32)
+                        .collect()
+                } else {
+                    lsp_from_lpc(x)
+                });
+            }
+        }
+        return out;
     }
-    a.map(lsp_from_lpc)
+    a.iter().map(|x| lsp_from_lpc(x)).collect()
 }
 
+/// Predictors searched at once by [`lsp_from_lpc_many`].
 #[cfg(target_arch = "x86_64")]
-fn lsp_order8_lanes(a: [&[f32]; 4]) -> [Vec<f32>; 4] {
-    const P: usize = 8;
-    const M: usize = P / 2;
-    // Chebyshev coefficients, lane-minor: pp[k][lane]
-    let (mut pp, mut qq) = ([[0.0f32; 4]; M + 1], [[0.0f32; 4]; M + 1]);
+const LANES: usize = 8;
+
+/// The Chebyshev coefficients of P' and Q' of eight order-8 predictors,
+/// lane-minor: `[pp, qq][k][lane]`.
+#[cfg(target_arch = "x86_64")]
+fn chebyshev_lanes(a: [&[f32]; LANES]) -> [[[f32; LANES]; 5]; 2] {
+    let mut c = [[[0.0f32; LANES]; 5]; 2];
     for (l, x) in a.iter().enumerate() {
         let (p, q) = sum_difference_polynomials(x);
-        for k in 0..=M {
-            pp[k][l] = p[k];
-            qq[k][l] = q[k];
+        for k in 0..5 {
+            c[0][k][l] = p[k];
+            c[1][k][l] = q[k];
         }
     }
-    // SAFETY: SSE2 is part of every x86_64 processor.
-    let (roots, found) = unsafe { sse::lock_step(&pp, &qq) };
-    std::array::from_fn(|l| {
-        if roots[l] != P {
-            return lsp_from_lpc(a[l]);
-        }
-        found[l][..P]
-            .iter()
-            .map(|&x| f64::from(x).acos() as f32)
-            .collect()
-    })
+    c
 }
 
-/// The same search in SSE registers, one lane per predictor: every branch of
-/// the scalar search is a per-lane selection of the same IEEE results.
+/// The coarse search of [`search_roots`] in AVX registers, one lane per
+/// predictor of order 8: every branch of the scalar search is a per-lane
+/// selection of the same IEEE results. The per-lane counters (roots done,
+/// phase of the search) are small whole numbers held exactly in `f32` lanes.
 #[cfg(target_arch = "x86_64")]
-mod sse {
-    use super::{BISECTIONS, COARSE_STEP};
+mod avx {
+    use super::{BISECTIONS, COARSE_STEP, LANES};
     use std::arch::x86_64::*;
 
     #[inline(always)]
-    unsafe fn select(m: __m128, a: __m128, b: __m128) -> __m128 {
-        _mm_or_ps(_mm_and_ps(m, a), _mm_andnot_ps(m, b))
+    unsafe fn select(m: __m256, a: __m256, b: __m256) -> __m256 {
+        _mm256_blendv_ps(b, a, m)
     }
 
-    #[inline(always)]
-    unsafe fn select_i(m: __m128i, a: __m128i, b: __m128i) -> __m128i {
-        _mm_or_si128(_mm_and_si128(m, a), _mm_andnot_si128(m, b))
-    }
-
-    #[target_feature(enable = "sse2")]
+    /// Roots found per lane, and the roots (as x = cos ω) where all eight were.
+    #[target_feature(enable = "avx")]
     pub(super) unsafe fn lock_step(
-        pp: &[[f32; 4]; 5],
-        qq: &[[f32; 4]; 5],
-    ) -> ([usize; 4], [[f32; 9]; 4]) {
-        const P: i32 = 8;
-        let ld = |v: &[f32; 4]| _mm_loadu_ps(v.as_ptr());
-        let (ppv, qqv): ([__m128; 5], [__m128; 5]) = (
-            std::array::from_fn(|k| ld(&pp[k])),
-            std::array::from_fn(|k| ld(&qq[k])),
+        c: &[[[f32; LANES]; 5]; 2],
+    ) -> ([usize; LANES], [[f32; 8]; LANES]) {
+        let ld = |v: &[f32; LANES]| _mm256_loadu_ps(v.as_ptr());
+        let pp: [__m256; 5] = std::array::from_fn(|k| ld(&c[0][k]));
+        let qq: [__m256; 5] = std::array::from_fn(|k| ld(&c[1][k]));
+        let f = |x: f32| _mm256_set1_ps(x);
+        let all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
+        let not = |m: __m256| _mm256_xor_ps(m, all);
+        let count = |m: __m256| _mm256_and_ps(m, f(1.0));
+        let (lt, ge, eq, gt) = (
+            |a, b| _mm256_cmp_ps::<_CMP_LT_OS>(a, b),
+            |a, b| _mm256_cmp_ps::<_CMP_GE_OS>(a, b),
+            |a, b| _mm256_cmp_ps::<_CMP_EQ_OQ>(a, b),
+            |a, b| _mm256_cmp_ps::<_CMP_GT_OS>(a, b),
         );
-        let f = _mm_set1_ps;
-        let i = _mm_set1_epi32;
         let (mut xl, mut xr, mut yl) = (f(1.0), f(0.0), f(0.0));
-        let (mut j, mut phase, mut roots) = (i(0), i(0), i(0));
-        let mut found = [[0.0f32; 9]; 4];
-        let abs_mask = _mm_castsi128_ps(i(0x7fff_ffff));
+        // j: roots done (odd: j is odd, the search is on Q'); phase 0 starts a
+        // root, 1 walks the grid, 2..=2+BISECTIONS bisect
+        let (mut j, mut odd, mut phase, mut roots) = (f(0.0), f(0.0), f(0.0), f(0.0));
+        let mut found = [[0.0f32; 8]; LANES];
+        let abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff));
         loop {
             // a walk past x = −1 gives the root up; the next starts here
             loop {
-                let live = _mm_cmplt_epi32(j, i(P));
-                let walking = _mm_and_si128(live, _mm_cmpeq_epi32(phase, i(1)));
-                let past = _mm_andnot_ps(_mm_cmpge_ps(xr, f(-1.0)), _mm_castsi128_ps(walking));
-                if _mm_movemask_ps(past) == 0 {
+                let walking = _mm256_and_ps(lt(j, f(8.0)), eq(phase, f(1.0)));
+                let past = _mm256_andnot_ps(ge(xr, f(-1.0)), walking);
+                if _mm256_movemask_ps(past) == 0 {
                     break;
                 }
-                let past = _mm_castps_si128(past);
-                j = _mm_sub_epi32(j, past); // past is −1 where set
-                phase = _mm_andnot_si128(past, phase);
+                j = _mm256_add_ps(j, count(past));
+                odd = _mm256_xor_ps(odd, past);
+                phase = _mm256_andnot_ps(past, phase);
             }
-            let live = _mm_cmplt_epi32(j, i(P));
-            if _mm_movemask_epi8(live) == 0 {
+            let live = lt(j, f(8.0));
+            if _mm256_movemask_ps(live) == 0 {
                 break;
             }
-            let start = _mm_castsi128_ps(_mm_cmpeq_epi32(phase, i(0)));
-            let walk = _mm_castsi128_ps(_mm_cmpeq_epi32(phase, i(1)));
-            let bisect = _mm_castsi128_ps(_mm_cmpgt_epi32(phase, i(1)));
-            let last = _mm_castsi128_ps(_mm_cmpeq_epi32(phase, i(2 + BISECTIONS as i32)));
-            let mut dd = _mm_mul_ps(
+            let start = eq(phase, f(0.0));
+            let walk = eq(phase, f(1.0));
+            let bisect = gt(phase, f(1.0));
+            let last = eq(phase, f(2.0 + BISECTIONS as f32));
+            let mut dd = _mm256_mul_ps(
                 f(COARSE_STEP),
-                _mm_sub_ps(f(1.0), _mm_mul_ps(_mm_mul_ps(f(0.9), xl), xl)),
+                _mm256_sub_ps(f(1.0), _mm256_mul_ps(_mm256_mul_ps(f(0.9), xl), xl)),
             );
-            let small = _mm_cmplt_ps(_mm_and_ps(yl, abs_mask), f(0.2));
-            dd = select(small, _mm_mul_ps(dd, f(0.5)), dd);
-            let x_walk = _mm_sub_ps(xl, dd);
-            let x_bisect = _mm_mul_ps(f(0.5), _mm_add_ps(xl, xr));
+            let small = lt(_mm256_and_ps(yl, abs_mask), f(0.2));
+            dd = select(small, _mm256_mul_ps(dd, f(0.5)), dd);
+            let x_walk = _mm256_sub_ps(xl, dd);
+            let x_bisect = _mm256_mul_ps(f(0.5), _mm256_add_ps(xl, xr));
             let x = select(start, xl, select(walk, x_walk, x_bisect));
             // Clenshaw's recurrence with each lane's P' or Q'
-            let odd = _mm_castsi128_ps(_mm_cmpeq_epi32(_mm_and_si128(j, i(1)), i(1)));
-            let c: [__m128; 5] = std::array::from_fn(|k| select(odd, qqv[k], ppv[k]));
-            let x2 = _mm_mul_ps(f(2.0), x);
+            let c: [__m256; 5] = std::array::from_fn(|k| select(odd, qq[k], pp[k]));
+            let x2 = _mm256_mul_ps(f(2.0), x);
             let (mut b0, mut b1) = (f(0.0), f(0.0));
             for k in (1..=4).rev() {
                 let tmp = b0;
-                b0 = _mm_add_ps(_mm_sub_ps(_mm_mul_ps(x2, b0), b1), c[4 - k]);
+                b0 = _mm256_add_ps(_mm256_sub_ps(_mm256_mul_ps(x2, b0), b1), c[4 - k]);
                 b1 = tmp;
             }
-            let neg_b1 = _mm_xor_ps(b1, f(-0.0));
-            let y = _mm_add_ps(
-                _mm_add_ps(neg_b1, _mm_mul_ps(_mm_mul_ps(f(0.5), x2), b0)),
+            let neg_b1 = _mm256_xor_ps(b1, f(-0.0));
+            let y = _mm256_add_ps(
+                _mm256_add_ps(neg_b1, _mm256_mul_ps(_mm256_mul_ps(f(0.5), x2), b0)),
                 c[4],
             );
             // the transitions
-            let neg = _mm_cmplt_ps(_mm_mul_ps(y, yl), f(0.0));
-            let xm = _mm_min_ps(f(1.0), _mm_max_ps(f(-1.0), x));
-            let new_yl = select(_mm_or_ps(start, _mm_andnot_ps(neg, f_all())), y, yl);
-            let keep_x = _mm_andnot_ps(_mm_or_ps(start, neg), f_all());
+            let neg = lt(_mm256_mul_ps(y, yl), f(0.0));
+            let xm = _mm256_min_ps(f(1.0), _mm256_max_ps(f(-1.0), x));
+            let new_yl = select(_mm256_or_ps(start, not(neg)), y, yl);
+            let keep_x = not(_mm256_or_ps(start, neg));
             let new_xl = select(last, xm, select(keep_x, x, xl));
-            let new_xr = select(_mm_or_ps(walk, _mm_and_ps(bisect, neg)), x, xr);
-            let to_walk = _mm_castps_si128(_mm_or_ps(start, _mm_andnot_ps(neg, walk)));
-            let new_phase = select_i(
+            let new_xr = select(_mm256_or_ps(walk, _mm256_and_ps(bisect, neg)), x, xr);
+            let to_walk = _mm256_or_ps(start, _mm256_andnot_ps(neg, walk));
+            let new_phase = select(
                 to_walk,
-                i(1),
-                select_i(_mm_castps_si128(last), i(0), _mm_add_epi32(phase, i(1))),
+                f(1.0),
+                select(last, f(0.0), _mm256_add_ps(phase, f(1.0))),
             );
-            let livef = _mm_castsi128_ps(live);
-            let done = _mm_and_ps(livef, last);
-            let m = _mm_movemask_ps(done);
+            let done = _mm256_and_ps(live, last);
+            let m = _mm256_movemask_ps(done);
             if m != 0 {
-                let mut xs = [0.0f32; 4];
-                let mut js = [0i32; 4];
-                _mm_storeu_ps(xs.as_mut_ptr(), xm);
-                _mm_storeu_si128(js.as_mut_ptr().cast(), j);
-                for l in 0..4 {
+                let mut xs = [0.0f32; LANES];
+                let mut js = [0.0f32; LANES];
+                _mm256_storeu_ps(xs.as_mut_ptr(), xm);
+                _mm256_storeu_ps(js.as_mut_ptr(), j);
+                for l in 0..LANES {
                     if m & (1 << l) != 0 {
                         found[l][js[l] as usize] = xs[l];
                     }
                 }
             }
-            roots = _mm_sub_epi32(
-                roots,
-                _mm_castps_si128(_mm_and_ps(livef, _mm_and_ps(walk, neg))),
-            );
-            j = _mm_sub_epi32(j, _mm_castps_si128(done));
-            yl = select(livef, new_yl, yl);
-            xl = select(livef, new_xl, xl);
-            xr = select(livef, new_xr, xr);
-            phase = select_i(live, new_phase, phase);
+            roots = _mm256_add_ps(roots, count(_mm256_and_ps(live, _mm256_and_ps(walk, neg))));
+            j = _mm256_add_ps(j, count(done));
+            odd = _mm256_xor_ps(odd, done);
+            yl = select(live, new_yl, yl);
+            xl = select(live, new_xl, xl);
+            xr = select(live, new_xr, xr);
+            phase = select(live, new_phase, phase);
         }
-        let mut r = [0i32; 4];
-        _mm_storeu_si128(r.as_mut_ptr().cast(), roots);
+        let mut r = [0.0f32; LANES];
+        _mm256_storeu_ps(r.as_mut_ptr(), roots);
         (r.map(|v| v as usize), found)
-    }
-
-    #[inline(always)]
-    unsafe fn f_all() -> __m128 {
-        _mm_castsi128_ps(_mm_set1_epi32(-1))
     }
 }
 
@@ -328,7 +331,7 @@ mod tests {
     }
 
     #[test]
-    fn four_at_once_are_bit_identical_to_one_by_one() {
+    fn many_at_once_are_bit_identical_to_one_by_one() {
         let sets = [
             lpc_with_poles(&[(0.98, 0.5), (0.97, 1.2), (0.95, 2.0), (0.9, 2.7)]),
             vec![0.0; 8],
@@ -337,25 +340,27 @@ mod tests {
             // close pole pairs, which the coarse grid steps over (the retry path)
             lpc_with_poles(&[(0.999, 1.0), (0.999, 1.01), (0.999, 2.0), (0.999, 2.005)]),
             lpc_with_poles(&[(0.3, 0.7), (0.2, 1.4), (0.4, 2.1), (0.1, 2.8)]),
+            // order 10 (not the lanes' order 8): one by one
+            lpc_with_poles(&[(0.9, 0.4), (0.8, 1.0), (0.7, 1.6), (0.6, 2.2), (0.5, 2.8)]),
         ];
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         let mut retried = false;
-        for w in 0..sets.len() - 3 {
-            let four = [
-                &sets[w][..],
-                &sets[w + 1][..],
-                &sets[w + 2][..],
-                &sets[w + 3][..],
-            ];
-            let got = lsp_from_lpc4(four);
-            for (l, a) in four.iter().enumerate() {
-                let one = lsp_from_lpc(a);
-                let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
-                assert_eq!(bits(&got[l]), bits(&one), "set {}", w + l);
+        // 1 to 19 predictors: a short last chunk of lanes, and more than one chunk
+        for n in 1..20 {
+            let many: Vec<&[f32]> = (0..n).map(|i| &sets[(i * 5 + n) % 6][..]).collect();
+            let got = lsp_from_lpc_many(&many);
+            assert_eq!(got.len(), n);
+            for (g, a) in got.iter().zip(&many) {
+                assert_eq!(bits(g), bits(&lsp_from_lpc(a)));
                 let mut f = vec![0.0; 8];
                 retried |= search_roots(a, COARSE_STEP, &mut f) != 8;
             }
         }
         assert!(retried, "no set took the retry path");
+        let mixed = [&sets[0][..], &sets[6][..]];
+        let got = lsp_from_lpc_many(&mixed);
+        assert_eq!(bits(&got[1]), bits(&lsp_from_lpc(&sets[6])));
+        assert_eq!(got[1].len(), 10);
     }
 
     #[test]
@@ -373,7 +378,7 @@ mod tests {
     }
 
     #[test]
-    fn the_sse_lock_step_agrees_with_the_scalar_search() {
+    fn the_avx_lock_step_agrees_with_the_scalar_search() {
         let mut state = 0x1234_5678u32;
         let mut rnd = || {
             state ^= state << 13;
@@ -384,8 +389,8 @@ mod tests {
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         #[cfg(target_arch = "x86_64")]
         let mut lanes_used = 0;
-        for _ in 0..500 {
-            let sets: Vec<Vec<f32>> = (0..4)
+        for _ in 0..250 {
+            let sets: Vec<Vec<f32>> = (0..8)
                 .map(|_| {
                     let poles: Vec<(f64, f64)> = (0..4)
                         .map(|_| (0.3 + 0.699 * rnd(), 0.05 + 3.05 * rnd()))
@@ -393,36 +398,31 @@ mod tests {
                     lpc_with_poles(&poles)
                 })
                 .collect();
-            let four = [&sets[0][..], &sets[1][..], &sets[2][..], &sets[3][..]];
-            let got = lsp_from_lpc4(four);
-            for l in 0..4 {
-                assert_eq!(bits(&got[l]), bits(&lsp_from_lpc(four[l])));
+            let eight: Vec<&[f32]> = sets.iter().map(|s| &s[..]).collect();
+            let got = lsp_from_lpc_many(&eight);
+            for l in 0..8 {
+                assert_eq!(bits(&got[l]), bits(&lsp_from_lpc(eight[l])));
             }
             #[cfg(target_arch = "x86_64")]
-            {
-                let (mut pp, mut qq) = ([[0.0f32; 4]; 5], [[0.0f32; 4]; 5]);
-                for (l, x) in four.iter().enumerate() {
-                    let (p, q) = sum_difference_polynomials(x);
-                    for k in 0..5 {
-                        pp[k][l] = p[k];
-                        qq[k][l] = q[k];
-                    }
-                }
+            if std::arch::is_x86_feature_detected!("avx") {
+                let lanes = std::array::from_fn(|l| eight[l]);
                 // the lanes find as many roots as the scalar coarse search
                 // (so the lanes, not the one-by-one retry, gave the results above)
-                // SAFETY: SSE2 is part of every x86_64 processor.
-                let (roots, _) = unsafe { sse::lock_step(&pp, &qq) };
-                for l in 0..4 {
+                // SAFETY: AVX is available (checked just above).
+                let (roots, _) = unsafe { avx::lock_step(&chebyshev_lanes(lanes)) };
+                for l in 0..8 {
                     let mut f = vec![0.0; 8];
-                    assert_eq!(roots[l], search_roots(four[l], COARSE_STEP, &mut f));
+                    assert_eq!(roots[l], search_roots(eight[l], COARSE_STEP, &mut f));
                     lanes_used += usize::from(roots[l] == 8);
                 }
             }
         }
         #[cfg(target_arch = "x86_64")]
-        assert!(
-            lanes_used > 1000,
-            "{lanes_used} of 2000 predictors took the lanes"
-        );
+        if std::arch::is_x86_feature_detected!("avx") {
+            assert!(
+                lanes_used > 1000,
+                "{lanes_used} of 2000 predictors took the lanes"
+            );
+        }
     }
 }

@@ -248,7 +248,11 @@ impl Extractor {
             // branch ends one frame beyond the 60 ms level): frames are taken
             // once that is known, so none is analysed in vain
             let needed = |j: usize| j == 0 || self.complete(self.g60, j - 1);
-            let frames: Vec<spectral::SpectralFrame> = if needed(k + 3) {
+            // eight at a time while the recording goes on (the next block
+            // completes the rest), then four, then one at its end
+            let frames: Vec<spectral::SpectralFrame> = if needed(k + 7) {
+                self.spectral.analyse8(std::array::from_fn(f)).to_vec()
+            } else if eof && needed(k + 3) {
                 self.spectral.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
             } else if eof && needed(k) && self.complete(g, k) {
                 vec![self.spectral.analyse(f(0))]

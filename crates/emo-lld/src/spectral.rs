@@ -1,8 +1,8 @@
 //! The 25 ms branch: loudness, MFCC, log mel bands and LSPs of one frame.
 
 use crate::quirks::LoudnessMode;
-use emo_dsp::lpc::{autocorrelation, lpc_from_autocorrelation};
-use emo_dsp::lsp::{lsp_from_lpc, lsp_from_lpc4};
+use emo_dsp::lpc::{autocorrelation, autocorrelation_lanes, lpc_from_autocorrelation};
+use emo_dsp::lsp::{lsp_from_lpc, lsp_from_lpc_many};
 use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
@@ -172,6 +172,25 @@ impl SpectralAnalyzer {
     /// four (results identical to four calls of [`SpectralAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [SpectralFrame; 4] {
         let mut out: [SpectralFrame; 4] = Default::default();
+        let lpc = self.up_to_lpc4(frames, &mut out);
+        set_lsps(&mut out, &lpc);
+        out
+    }
+
+    /// Eight frames at once: as [`SpectralAnalyzer::analyse4`] twice, with
+    /// the LSP root searches of all eight in lock step (identical results).
+    pub fn analyse8(&mut self, frames: [&[f32]; 8]) -> [SpectralFrame; 8] {
+        let mut out: [SpectralFrame; 8] = Default::default();
+        let (first, second) = out.split_at_mut(4);
+        let [a, b, c, d, e, f, g, h] = frames;
+        let [l0, l1, l2, l3] = self.up_to_lpc4([a, b, c, d], first);
+        let [l4, l5, l6, l7] = self.up_to_lpc4([e, f, g, h], second);
+        set_lsps(&mut out, &[l0, l1, l2, l3, l4, l5, l6, l7]);
+        out
+    }
+
+    /// Everything of four frames but their LSPs, into `out`; returns their LPC coefficients.
+    fn up_to_lpc4(&mut self, frames: [&[f32]; 4], out: &mut [SpectralFrame]) -> [Vec<f32>; 4] {
         let loudness = self.loudness4(frames);
         for (l, frame) in frames.iter().enumerate() {
             out[l].loudness = loudness[l];
@@ -189,7 +208,7 @@ impl SpectralAnalyzer {
         let [b0, b1, b2, b3] = &mut self.lane_bands8;
         self.mel8
             .apply4([p0, p1, p2, p3], [&mut b0[..], b1, b2, b3]);
-        for (l, o) in out.iter_mut().enumerate() {
+        for (l, o) in out.iter_mut().enumerate().take(4) {
             self.cepstrum.apply(&self.lane_bands26[l], &mut o.mfcc);
             for (o, &e) in o.log_mel.iter_mut().zip(&self.lane_bands8[l]) {
                 *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
@@ -198,12 +217,17 @@ impl SpectralAnalyzer {
         let [b0, b1, b2, b3] = &self.lane_bins;
         self.resampler
             .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
-        let lpc = self.lane_resampled.each_ref().map(|r| lpc_of(r));
-        let lsp = lsp_from_lpc4(lpc.each_ref().map(|a| &a[..]));
-        for (o, l) in out.iter_mut().zip(&lsp) {
-            o.lsp.copy_from_slice(l);
-        }
-        out
+        let [r0, r1, r2, r3] = &self.lane_resampled;
+        autocorrelation_lanes([r0, r1, r2, r3], LPC_ORDER)
+            .map(|r| lpc_from_autocorrelation(&r, LPC_ORDER))
+    }
+}
+
+/// The LSPs of frames from their LPC coefficients, all root searches at once.
+fn set_lsps(out: &mut [SpectralFrame], lpc: &[Vec<f32>]) {
+    let a: Vec<&[f32]> = lpc.iter().map(|a| &a[..]).collect();
+    for (o, l) in out.iter_mut().zip(lsp_from_lpc_many(&a)) {
+        o.lsp.copy_from_slice(&l);
     }
 }
 
