@@ -50,103 +50,155 @@ pub struct JitterOptions {
 /// (see docs/is10.md). Speed comes from running four consecutive lags side by
 /// side, one per vector lane, which keeps every lane's order intact.
 fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
-    const L: usize = 4;
     let (lo, hi) = (*lags.start(), *lags.end());
     // The first segment's sum is one running sum over x[s..], read off at
     // each lag's length: summed in index order from s, so continuing it from
     // one lag to the next gives each lag's sum exactly as summing afresh does.
-    let mut run = 0.0f64;
-    let mut run_len = 0usize;
+    let mut run = RunningSum::default();
     let mut t0 = lo;
     while t0 <= hi {
-        let lanes = (hi - t0 + 1).min(L);
-        let mut mx = [0.0f64; L];
-        for (l, m) in mx.iter_mut().enumerate().take(lanes) {
-            while run_len < t0 + l {
-                run += x[s + run_len];
-                run_len += 1;
-            }
-            *m = run;
-        }
-        // Second segments over the common length t0, lane l starting at s+t0+l.
-        let mut my = [0.0f64; L];
-        if lanes == L {
-            my = lane_sums(&x[s + t0..s + 2 * t0 + L - 1], t0);
+        // eight lags at a time (two independent chains of additions per
+        // sum), four for what is left, fewer at the end
+        let left = hi - t0 + 1;
+        let taken = if left >= 8 {
+            lag_group::<8>(x, s, t0, 8, &mut run, &mut cc[t0 - lo..])
         } else {
-            for i in 0..t0 {
-                for l in 0..lanes {
-                    my[l] += x[s + t0 + i + l];
-                }
+            lag_group::<4>(x, s, t0, left.min(4), &mut run, &mut cc[t0 - lo..])
+        };
+        t0 += taken;
+    }
+}
+
+/// `Σ x[s..s+len)` for growing `len`, added in index order.
+#[derive(Default)]
+struct RunningSum {
+    sum: f64,
+    len: usize,
+}
+
+impl RunningSum {
+    fn up_to(&mut self, x: &[f64], s: usize, len: usize) -> f64 {
+        while self.len < len {
+            self.sum += x[s + self.len];
+            self.len += 1;
+        }
+        self.sum
+    }
+}
+
+/// The correlations of lags `t0..t0 + lanes` (`lanes ≤ L`) into `cc[0..lanes]`,
+/// lag `t0 + l` in lane l; returns `lanes`.
+fn lag_group<const L: usize>(
+    x: &[f64],
+    s: usize,
+    t0: usize,
+    lanes: usize,
+    run: &mut RunningSum,
+    cc: &mut [f64],
+) -> usize {
+    let mut mx = [0.0f64; L];
+    for (l, m) in mx.iter_mut().enumerate().take(lanes) {
+        *m = run.up_to(x, s, t0 + l);
+    }
+    // Second segments over the common length t0, lane l starting at s+t0+l.
+    let mut my = [0.0f64; L];
+    if lanes == L {
+        my = lane_sums::<L>(&x[s + t0..s + 2 * t0 + L - 1], t0);
+    } else {
+        for i in 0..t0 {
+            for l in 0..lanes {
+                my[l] += x[s + t0 + i + l];
             }
         }
-        for l in 1..lanes {
-            for i in t0..t0 + l {
-                my[l] += x[s + t0 + l + i];
-            }
+    }
+    for l in 1..lanes {
+        for i in t0..t0 + l {
+            my[l] += x[s + t0 + l + i];
         }
-        for l in 0..lanes {
-            let n = (t0 + l) as f64;
-            mx[l] /= n;
-            my[l] /= n;
-        }
-        // Centred products.
-        let (mut c, mut nx, mut ny);
-        if lanes == L {
-            (c, nx, ny) = lane_products(&x[s..s + t0], &x[s + t0..s + 2 * t0 + L - 1], mx, my);
-        } else {
-            (c, nx, ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
-            for i in 0..t0 {
-                let xv = x[s + i];
-                for l in 0..lanes {
-                    let a = xv - mx[l];
-                    let b = x[s + t0 + i + l] - my[l];
-                    c[l] += a * b;
-                    nx[l] += a * a;
-                    ny[l] += b * b;
-                }
-            }
-        }
-        for l in 0..lanes {
-            let tau = t0 + l;
-            for i in t0..tau {
-                let a = x[s + i] - mx[l];
-                let b = x[s + tau + i] - my[l];
+    }
+    for l in 0..lanes {
+        let n = (t0 + l) as f64;
+        mx[l] /= n;
+        my[l] /= n;
+    }
+    // Centred products.
+    let (mut c, mut nx, mut ny);
+    if lanes == L {
+        (c, nx, ny) = lane_products::<L>(&x[s..s + t0], &x[s + t0..s + 2 * t0 + L - 1], mx, my);
+    } else {
+        (c, nx, ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+        for i in 0..t0 {
+            let xv = x[s + i];
+            for l in 0..lanes {
+                let a = xv - mx[l];
+                let b = x[s + t0 + i + l] - my[l];
                 c[l] += a * b;
                 nx[l] += a * a;
                 ny[l] += b * b;
             }
-            cc[tau - lo] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
         }
-        t0 += L;
     }
+    for l in 0..lanes {
+        let tau = t0 + l;
+        for i in t0..tau {
+            let a = x[s + i] - mx[l];
+            let b = x[s + tau + i] - my[l];
+            c[l] += a * b;
+            nx[l] += a * a;
+            ny[l] += b * b;
+        }
+        cc[l] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
+    }
+    lanes
 }
 
-/// `out[l] = Σ_{i<n} y[i+l]` for four lanes, each summed in increasing i.
-fn lane_sums(y: &[f64], n: usize) -> [f64; 4] {
-    // `y` holds n+3 values, as the AVX build reads.
-    return_if_avx!(avx::lane_sums(y, n));
-    let mut acc = [0.0f64; 4];
+/// `out[l] = Σ_{i<n} y[i+l]` for L lanes (4 or 8), each summed in increasing i.
+fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
+    // `y` holds n+L−1 values, as the AVX build reads.
+    #[cfg(target_arch = "x86_64")]
+    if L.is_multiple_of(4) && std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { avx::lane_sums::<L>(y, n) };
+    }
+    lane_sums_plain(y, n)
+}
+
+fn lane_sums_plain<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
+    let mut acc = [0.0f64; L];
     for i in 0..n {
-        for l in 0..4 {
+        for l in 0..L {
             acc[l] += y[i + l];
         }
     }
     acc
 }
 
-/// For four lanes: Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)², Σ (y[i+l]−my_l)²,
-/// each summed in increasing i, i < len(x).
-fn lane_products(
+/// For L lanes (4 or 8): Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)²,
+/// Σ (y[i+l]−my_l)², each summed in increasing i, i < len(x).
+fn lane_products<const L: usize>(
     x: &[f64],
     y: &[f64],
-    mx: [f64; 4],
-    my: [f64; 4],
-) -> ([f64; 4], [f64; 4], [f64; 4]) {
-    // `y` holds len(x)+3 values, as the AVX build reads.
-    return_if_avx!(avx::lane_products(x, y, mx, my));
-    let (mut c, mut nx, mut ny) = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
+    mx: [f64; L],
+    my: [f64; L],
+) -> ([f64; L], [f64; L], [f64; L]) {
+    // `y` holds len(x)+L−1 values, as the AVX build reads.
+    #[cfg(target_arch = "x86_64")]
+    if L.is_multiple_of(4) && std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { avx::lane_products::<L>(x, y, mx, my) };
+    }
+    lane_products_plain(x, y, mx, my)
+}
+
+fn lane_products_plain<const L: usize>(
+    x: &[f64],
+    y: &[f64],
+    mx: [f64; L],
+    my: [f64; L],
+) -> ([f64; L], [f64; L], [f64; L]) {
+    let (mut c, mut nx, mut ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
     for (i, &xv) in x.iter().enumerate() {
-        for l in 0..4 {
+        for l in 0..L {
             let a = xv - mx[l];
             let b = y[i + l] - my[l];
             c[l] += a * b;
@@ -158,49 +210,61 @@ fn lane_products(
 }
 
 /// AVX versions: the same operations in the same order per lane (separate
-/// multiply and add, no FMA), so the results are bit-identical.
+/// multiply and add, no FMA), so the results are bit-identical. L lanes are
+/// L/4 registers, each its own chain of additions.
 #[cfg(target_arch = "x86_64")]
 mod avx {
     use std::arch::x86_64::*;
 
     #[target_feature(enable = "avx")]
-    pub unsafe fn lane_sums(y: &[f64], n: usize) -> [f64; 4] {
-        assert!(y.len() >= n + 3);
-        let mut acc = _mm256_setzero_pd();
+    pub unsafe fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
+        assert!(L.is_multiple_of(4) && L <= 8 && y.len() + 1 >= n + L);
+        let mut acc = [_mm256_setzero_pd(); 2];
+        let g = L / 4;
         for i in 0..n {
-            acc = _mm256_add_pd(acc, _mm256_loadu_pd(y.as_ptr().add(i)));
+            for (r, a) in acc.iter_mut().enumerate().take(g) {
+                *a = _mm256_add_pd(*a, _mm256_loadu_pd(y.as_ptr().add(i + 4 * r)));
+            }
         }
-        let mut out = [0.0f64; 4];
-        _mm256_storeu_pd(out.as_mut_ptr(), acc);
+        let mut out = [0.0f64; L];
+        for (r, a) in acc.iter().enumerate().take(g) {
+            _mm256_storeu_pd(out.as_mut_ptr().add(4 * r), *a);
+        }
         out
     }
 
     #[target_feature(enable = "avx")]
-    pub unsafe fn lane_products(
+    pub unsafe fn lane_products<const L: usize>(
         x: &[f64],
         y: &[f64],
-        mx: [f64; 4],
-        my: [f64; 4],
-    ) -> ([f64; 4], [f64; 4], [f64; 4]) {
-        assert!(y.len() >= x.len() + 3);
-        let vmx = _mm256_loadu_pd(mx.as_ptr());
-        let vmy = _mm256_loadu_pd(my.as_ptr());
-        let (mut c, mut nx, mut ny) = (
-            _mm256_setzero_pd(),
-            _mm256_setzero_pd(),
-            _mm256_setzero_pd(),
-        );
-        for (i, &xv) in x.iter().enumerate() {
-            let a = _mm256_sub_pd(_mm256_set1_pd(xv), vmx);
-            let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i)), vmy);
-            c = _mm256_add_pd(c, _mm256_mul_pd(a, b));
-            nx = _mm256_add_pd(nx, _mm256_mul_pd(a, a));
-            ny = _mm256_add_pd(ny, _mm256_mul_pd(b, b));
+        mx: [f64; L],
+        my: [f64; L],
+    ) -> ([f64; L], [f64; L], [f64; L]) {
+        assert!(L.is_multiple_of(4) && L <= 8 && y.len() + 1 >= x.len() + L);
+        let g = L / 4;
+        let zero = _mm256_setzero_pd();
+        let (mut vmx, mut vmy) = ([zero; 2], [zero; 2]);
+        for r in 0..g {
+            vmx[r] = _mm256_loadu_pd(mx.as_ptr().add(4 * r));
+            vmy[r] = _mm256_loadu_pd(my.as_ptr().add(4 * r));
         }
-        let mut o = ([0.0f64; 4], [0.0f64; 4], [0.0f64; 4]);
-        _mm256_storeu_pd(o.0.as_mut_ptr(), c);
-        _mm256_storeu_pd(o.1.as_mut_ptr(), nx);
-        _mm256_storeu_pd(o.2.as_mut_ptr(), ny);
+        let (mut c, mut nx, mut ny) = ([zero; 2], [zero; 2], [zero; 2]);
+        for (i, &xv) in x.iter().enumerate() {
+            let xv = _mm256_set1_pd(xv);
+            for r in 0..g {
+                let a = _mm256_sub_pd(xv, vmx[r]);
+                let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i + 4 * r)), vmy[r]);
+                c[r] = _mm256_add_pd(c[r], _mm256_mul_pd(a, b));
+                nx[r] = _mm256_add_pd(nx[r], _mm256_mul_pd(a, a));
+                ny[r] = _mm256_add_pd(ny[r], _mm256_mul_pd(b, b));
+            }
+        }
+        let mut o = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+        for r in 0..g {
+            _mm256_storeu_pd(o.0.as_mut_ptr().add(4 * r), c[r]);
+            _mm256_storeu_pd(o.1.as_mut_ptr().add(4 * r), nx[r]);
+            _mm256_storeu_pd(o.2.as_mut_ptr().add(4 * r), ny[r]);
+        }
         o
     }
 }
@@ -510,6 +574,89 @@ mod tests {
         // shimmer: |1 - 0.8| / 0.9
         let mean_sh: f32 = j[10..80].iter().map(|f| f.shimmer_local).sum::<f32>() / 70.0;
         assert!((mean_sh - 0.2 / 0.9).abs() < 0.05, "{mean_sh}");
+    }
+
+    /// One lag at a time, as the definition reads: means, then centred sums.
+    fn correlation_one_lag(x: &[f64], s: usize, tau: usize) -> f64 {
+        let (mut mx, mut my) = (0.0f64, 0.0f64);
+        for i in 0..tau {
+            mx += x[s + i];
+        }
+        for i in 0..tau {
+            my += x[s + tau + i];
+        }
+        (mx, my) = (mx / tau as f64, my / tau as f64);
+        let (mut c, mut nx, mut ny) = (0.0f64, 0.0f64, 0.0f64);
+        for i in 0..tau {
+            let (a, b) = (x[s + i] - mx, x[s + tau + i] - my);
+            c += a * b;
+            nx += a * a;
+            ny += b * b;
+        }
+        c / (nx.sqrt() * ny.sqrt())
+    }
+
+    #[test]
+    fn lag_groups_are_bit_identical_to_one_lag_at_a_time() {
+        let x: Vec<f64> = alternating(4000, 97, 3, 0.1)
+            .iter()
+            .enumerate()
+            .map(|(i, &v)| f64::from(v) + ((i * 7919) % 13) as f64 * 1e-3)
+            .collect();
+        // ranges of 1 to 40 lags: groups of eight, of four and fewer
+        for (lo, n) in [
+            (20usize, 1usize),
+            (30, 3),
+            (40, 4),
+            (50, 7),
+            (60, 8),
+            (70, 13),
+            (75, 40),
+        ] {
+            let mut cc = vec![0.0; n];
+            correlations(&x, 11, lo..=lo + n - 1, &mut cc);
+            for (k, &c) in cc.iter().enumerate() {
+                let one = correlation_one_lag(&x, 11, lo + k);
+                assert_eq!(c.to_bits(), one.to_bits(), "lags from {lo}, lag {}", lo + k);
+            }
+        }
+    }
+
+    #[test]
+    fn plain_and_vector_lanes_agree_to_the_bit() {
+        let y: Vec<f64> = (0..120)
+            .map(|i| ((i * 31 % 17) as f64 - 8.0) * 0.37)
+            .collect();
+        let x = &y[..100];
+        let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        let (m4, m8) = (
+            [0.1, -0.2, 0.3, 0.05],
+            [0.1, -0.2, 0.3, 0.05, 0.7, -1.1, 0.0, 2.0],
+        );
+        assert_eq!(
+            bits(&lane_sums::<4>(&y, 100)),
+            bits(&lane_sums_plain::<4>(&y, 100))
+        );
+        assert_eq!(
+            bits(&lane_sums::<8>(&y, 100)),
+            bits(&lane_sums_plain::<8>(&y, 100))
+        );
+        let (a, b) = (
+            lane_products::<4>(x, &y, m4, m4),
+            lane_products_plain::<4>(x, &y, m4, m4),
+        );
+        assert_eq!(
+            [bits(&a.0), bits(&a.1), bits(&a.2)],
+            [bits(&b.0), bits(&b.1), bits(&b.2)]
+        );
+        let (a, b) = (
+            lane_products::<8>(x, &y, m8, m8),
+            lane_products_plain::<8>(x, &y, m8, m8),
+        );
+        assert_eq!(
+            [bits(&a.0), bits(&a.1), bits(&a.2)],
+            [bits(&b.0), bits(&b.1), bits(&b.2)]
+        );
     }
 
     #[test]
