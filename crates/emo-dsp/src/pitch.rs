@@ -34,12 +34,13 @@ pub struct PitchAnalyzer {
     mag: Vec<f32>,
     scaled: Vec<f32>,
     ss: Vec<f32>,
-    lane_ss: [Vec<f32>; 4],
     work: SplineWork,
-    lane_windowed: [Vec<f32>; 4],
-    lane_mags: [Vec<f32>; 4],
-    lane_scaled: [Vec<f32>; 4],
-    lane_work: LaneScaleWork,
+    /// Two groups of four frames: `analyse4` uses the first, `analyse8` both.
+    lane_ss: [[Vec<f32>; 4]; 2],
+    lane_windowed: [[Vec<f32>; 4]; 2],
+    lane_mags: [[Vec<f32>; 4]; 2],
+    lane_scaled: [[Vec<f32>; 4]; 2],
+    lane_work: [LaneScaleWork; 2],
 }
 
 impl PitchAnalyzer {
@@ -62,10 +63,10 @@ impl PitchAnalyzer {
             ss: Vec::new(),
             lane_ss: Default::default(),
             work: SplineWork::default(),
-            lane_windowed: std::array::from_fn(|_| vec![0.0; n]),
+            lane_windowed: std::array::from_fn(|_| std::array::from_fn(|_| vec![0.0; n])),
             lane_mags: Default::default(),
             lane_scaled: Default::default(),
-            lane_work: LaneScaleWork::default(),
+            lane_work: Default::default(),
         }
     }
 
@@ -85,23 +86,54 @@ impl PitchAnalyzer {
     }
 
     /// The windowed samples and magnitude spectra of the four frames last
-    /// given to [`PitchAnalyzer::analyse4`].
+    /// given to [`PitchAnalyzer::analyse4`] (the first four of
+    /// [`PitchAnalyzer::analyse8`]).
     pub fn last_lanes(&self) -> (&[Vec<f32>; 4], &[Vec<f32>; 4]) {
-        (&self.lane_windowed, &self.lane_mags)
+        (&self.lane_windowed[0], &self.lane_mags[0])
+    }
+
+    /// Window and magnitude spectrum of four frames into lane group `g`.
+    fn spectra4(&mut self, frames: [&[f32]; 4], g: usize) {
+        for (l, f) in frames.iter().enumerate() {
+            apply_window(f, &self.window, &mut self.lane_windowed[g][l]);
+            self.spectrum
+                .magnitude(&self.lane_windowed[g][l], &mut self.lane_mags[g][l]);
+        }
+    }
+
+    /// The subharmonic sums and candidates of lane group `g`.
+    fn detect_group(&mut self, g: usize) -> [PitchCandidates; 4] {
+        let [s0, s1, s2, s3] = &self.lane_scaled[g];
+        self.shs.detect4([s0, s1, s2, s3], &mut self.lane_ss[g])
     }
 
     /// Candidates of four frames; the spline runs on the four side by side
     /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {
-        for (l, f) in frames.iter().enumerate() {
-            apply_window(f, &self.window, &mut self.lane_windowed[l]);
-            self.spectrum
-                .magnitude(&self.lane_windowed[l], &mut self.lane_mags[l]);
-        }
-        let [m0, m1, m2, m3] = &self.lane_mags;
-        self.scale
-            .apply_lanes([m0, m1, m2, m3], &mut self.lane_work, &mut self.lane_scaled);
-        let [s0, s1, s2, s3] = &self.lane_scaled;
-        self.shs.detect4([s0, s1, s2, s3], &mut self.lane_ss)
+        self.spectra4(frames, 0);
+        let [m0, m1, m2, m3] = &self.lane_mags[0];
+        self.scale.apply_lanes(
+            [m0, m1, m2, m3],
+            &mut self.lane_work[0],
+            &mut self.lane_scaled[0],
+        );
+        self.detect_group(0)
+    }
+
+    /// Candidates of eight frames: as [`PitchAnalyzer::analyse4`] twice, with
+    /// the two groups' spline sweeps side by side (identical results).
+    pub fn analyse8(&mut self, frames: [&[f32]; 8]) -> [PitchCandidates; 8] {
+        let [a, b, c, d, e, f, g, h] = frames;
+        self.spectra4([a, b, c, d], 0);
+        self.spectra4([e, f, g, h], 1);
+        let ([m0, m1, m2, m3], [m4, m5, m6, m7]) = (&self.lane_mags[0], &self.lane_mags[1]);
+        self.scale.apply_lanes8(
+            [m0, m1, m2, m3, m4, m5, m6, m7],
+            &mut self.lane_work,
+            &mut self.lane_scaled,
+        );
+        let [c0, c1, c2, c3] = self.detect_group(0);
+        let [c4, c5, c6, c7] = self.detect_group(1);
+        [c0, c1, c2, c3, c4, c5, c6, c7]
     }
 }

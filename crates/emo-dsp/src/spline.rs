@@ -125,6 +125,23 @@ impl NaturalSpline {
         self.eval_lanes_plain(ys, work, outs);
     }
 
+    /// [`NaturalSpline::eval`] for eight data sets at once: as two calls of
+    /// [`NaturalSpline::eval_lanes`], with the two groups' sweeps interleaved
+    /// (two independent chains keep the processor busy where one waits).
+    pub fn eval_lanes8(
+        &self,
+        ys: [&[f64]; 2 * LANES],
+        work: [&mut LaneWork; 2],
+        outs: [&mut [f64]; 2 * LANES],
+    ) {
+        return_if_avx!(self.eval_lanes8_avx(ys, work, outs));
+        let [a, b, c, d, e, f, g, h] = ys;
+        let [o0, o1, o2, o3, o4, o5, o6, o7] = outs;
+        let [w0, w1] = work;
+        self.eval_lanes_plain([a, b, c, d], w0, [o0, o1, o2, o3]);
+        self.eval_lanes_plain([e, f, g, h], w1, [o4, o5, o6, o7]);
+    }
+
     #[cfg(target_arch = "x86_64")]
     #[target_feature(enable = "avx")]
     unsafe fn eval_lanes_avx(
@@ -133,40 +150,98 @@ impl NaturalSpline {
         work: &mut LaneWork,
         outs: [&mut [f64]; LANES],
     ) {
-        use std::arch::x86_64::*;
         self.transpose_lanes(ys, work);
+        self.sweeps_avx([work]);
+        self.evaluate_avx(work, outs);
+    }
+
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn eval_lanes8_avx(
+        &self,
+        ys: [&[f64]; 2 * LANES],
+        work: [&mut LaneWork; 2],
+        outs: [&mut [f64]; 2 * LANES],
+    ) {
+        let [a, b, c, d, e, f, g, h] = ys;
+        let [o0, o1, o2, o3, o4, o5, o6, o7] = outs;
+        let [w0, w1] = work;
+        self.transpose_lanes([a, b, c, d], w0);
+        self.transpose_lanes([e, f, g, h], w1);
+        self.sweeps_avx([&mut *w0, &mut *w1]);
+        self.evaluate_avx(w0, [o0, o1, o2, o3]);
+        self.evaluate_avx(w1, [o4, o5, o6, o7]);
+    }
+
+    /// The two sweeps of the tridiagonal solve for `G` groups of four lanes
+    /// (transposed into their `y`), the groups' chains side by side.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn sweeps_avx<const G: usize>(&self, works: [&mut LaneWork; G]) {
+        use std::arch::x86_64::*;
         let n = self.x.len();
-        let (y, y2, u) = (&work.y, &mut work.y2, &mut work.u);
-        assert!(n >= 3 && y.len() == n && y2.len() == n && u.len() == n);
+        // the buffers as slices up front: the loops then keep their pointers
+        // in registers instead of reloading them after every store
+        let mut parts = works.map(|w| {
+            let LaneWork { y, y2, u } = w;
+            (&y[..], &mut y2[..], &mut u[..])
+        });
+        assert!(
+            n >= 3
+                && parts
+                    .iter()
+                    .all(|(y, y2, u)| y.len() == n && y2.len() == n && u.len() == n)
+        );
         assert!(self.inv_dx.len() == n && self.six_over_span.len() == n);
         assert!(self.sig.len() == n && self.p_inv.len() == n && self.y2_coef.len() == n);
         // Both sweeps keep their running value in a register: reloading it
         // from the store just made stalls on store-to-load forwarding.
         let ld = |v: &[f64; LANES]| _mm256_loadu_pd(v.as_ptr());
         let set = |v: f64| _mm256_set1_pd(v);
-        let mut slope_prev =
-            _mm256_mul_pd(_mm256_sub_pd(ld(&y[1]), ld(&y[0])), set(self.inv_dx[0]));
-        let mut prev = _mm256_setzero_pd();
-        u[0] = [0.0; LANES];
+        let mut slope_prev: [__m256d; G] = std::array::from_fn(|g| {
+            let y = parts[g].0;
+            _mm256_mul_pd(_mm256_sub_pd(ld(&y[1]), ld(&y[0])), set(self.inv_dx[0]))
+        });
+        let mut prev = [_mm256_setzero_pd(); G];
+        for (_, _, u) in parts.iter_mut() {
+            u[0] = [0.0; LANES];
+        }
         for i in 1..n - 1 {
-            let slope = _mm256_mul_pd(_mm256_sub_pd(ld(&y[i + 1]), ld(&y[i])), set(self.inv_dx[i]));
-            let d = _mm256_sub_pd(slope, slope_prev);
-            slope_prev = slope;
-            prev = _mm256_mul_pd(
-                _mm256_sub_pd(
-                    _mm256_mul_pd(d, set(self.six_over_span[i])),
-                    _mm256_mul_pd(set(self.sig[i]), prev),
-                ),
+            let (inv, six, sig, pinv) = (
+                set(self.inv_dx[i]),
+                set(self.six_over_span[i]),
+                set(self.sig[i]),
                 set(self.p_inv[i]),
             );
-            _mm256_storeu_pd(u[i].as_mut_ptr(), prev);
+            for (g, (y, _, u)) in parts.iter_mut().enumerate() {
+                let slope = _mm256_mul_pd(_mm256_sub_pd(ld(&y[i + 1]), ld(&y[i])), inv);
+                let d = _mm256_sub_pd(slope, slope_prev[g]);
+                slope_prev[g] = slope;
+                prev[g] = _mm256_mul_pd(
+                    _mm256_sub_pd(_mm256_mul_pd(d, six), _mm256_mul_pd(sig, prev[g])),
+                    pinv,
+                );
+                _mm256_storeu_pd(u[i].as_mut_ptr(), prev[g]);
+            }
         }
-        let mut next = _mm256_setzero_pd();
-        y2[n - 1] = [0.0; LANES];
+        let mut next = [_mm256_setzero_pd(); G];
+        for (_, y2, _) in parts.iter_mut() {
+            y2[n - 1] = [0.0; LANES];
+        }
         for k in (0..n - 1).rev() {
-            next = _mm256_add_pd(_mm256_mul_pd(set(self.y2_coef[k]), next), ld(&u[k]));
-            _mm256_storeu_pd(y2[k].as_mut_ptr(), next);
+            let c = set(self.y2_coef[k]);
+            for (g, (_, y2, u)) in parts.iter_mut().enumerate() {
+                next[g] = _mm256_add_pd(_mm256_mul_pd(c, next[g]), ld(&u[k]));
+                _mm256_storeu_pd(y2[k].as_mut_ptr(), next[g]);
+            }
         }
+    }
+
+    /// The cubic at every target for four lanes whose `y` and `y2` are solved.
+    #[cfg(target_arch = "x86_64")]
+    #[inline(always)]
+    unsafe fn evaluate_avx(&self, work: &LaneWork, outs: [&mut [f64]; LANES]) {
+        use std::arch::x86_64::*;
         let (y, y2) = (&work.y, &work.y2);
         let [o0, o1, o2, o3] = outs;
         let m = self.targets.len();
@@ -350,6 +425,33 @@ mod tests {
                 assert_eq!(p.to_bits(), q.to_bits());
                 assert_eq!(p.to_bits(), r.to_bits());
             }
+        }
+    }
+
+    #[test]
+    fn eight_lanes_are_bit_identical_to_single_evaluations() {
+        let x: Vec<f64> = (1..60).map(|i| (i as f64).ln()).collect();
+        let at: Vec<f64> = (0..70).map(|i| 0.05 + i as f64 * 0.058).collect();
+        let s = NaturalSpline::new(x.clone(), &at);
+        let data: Vec<Vec<f64>> = (0..8)
+            .map(|l| {
+                x.iter()
+                    .map(|v| (v * (l + 1) as f64).cos() * 2.1 - 0.3)
+                    .collect()
+            })
+            .collect();
+        let ys: [&[f64]; 8] = std::array::from_fn(|l| &data[l][..]);
+        let mut got = vec![vec![0.0; at.len()]; 8];
+        let [a, b, c, d, e, f, g, h] = &mut got[..] else {
+            unreachable!()
+        };
+        let (mut w0, mut w1) = (LaneWork::default(), LaneWork::default());
+        s.eval_lanes8(ys, [&mut w0, &mut w1], [a, b, c, d, e, f, g, h]);
+        for l in 0..8 {
+            let mut single = vec![0.0; at.len()];
+            s.eval(&data[l], &mut Vec::new(), &mut Vec::new(), &mut single);
+            let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+            assert_eq!(bits(&got[l]), bits(&single), "lane {l}");
         }
     }
 

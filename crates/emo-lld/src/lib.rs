@@ -279,7 +279,10 @@ impl Extractor {
             let k = self.n60_done;
             let (buf, at, g) = (&self.buf, self.buf_start, self.g60);
             let f = |i| g.frame(buf, at, k + i);
-            let cands: Vec<emo_dsp::shs::PitchCandidates> = if self.complete(g, k + 3) {
+            // as the 25 ms level: eight, then four and one at the end
+            let cands: Vec<emo_dsp::shs::PitchCandidates> = if self.complete(g, k + 7) {
+                self.pitch.analyse8(std::array::from_fn(f)).to_vec()
+            } else if eof && self.complete(g, k + 3) {
                 self.pitch.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
             } else if eof && self.complete(g, k) {
                 vec![self.pitch.analyse(f(0))]

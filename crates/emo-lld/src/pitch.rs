@@ -153,11 +153,11 @@ mod tests {
     use emo_dsp::shs::PitchCandidates;
 
     #[test]
-    fn four_at_once_equals_one_by_one() {
+    fn four_and_eight_at_once_equal_one_by_one() {
         let g = FrameGeometry::new(0.060, 0.010, 16000);
         for set in [crate::FeatureSet::Is10, crate::FeatureSet::Is10Compat] {
             let mut a = pitch_analyzer(g, &Variant::of(set));
-            let frames: Vec<Vec<f32>> = (0..4)
+            let frames: Vec<Vec<f32>> = (0..8)
                 .map(|k| {
                     (0..960)
                         .map(|n| {
@@ -170,7 +170,9 @@ mod tests {
                 .collect();
             let one: Vec<PitchCandidates> = frames.iter().map(|f| a.analyse(f)).collect();
             let four = a.analyse4([&frames[0], &frames[1], &frames[2], &frames[3]]);
-            assert_eq!(one, four.to_vec());
+            assert_eq!(one[..4], four);
+            let eight = a.analyse8(std::array::from_fn(|l| &frames[l][..]));
+            assert_eq!(one, eight.to_vec());
         }
     }
 
