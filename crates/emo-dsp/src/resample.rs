@@ -15,10 +15,15 @@ pub struct SpectralResampler {
     n_out: usize,
     half_kmax: usize,
     nyquist: Option<Arc<[f32]>>,
-    /// Row-major by k (k = 1..half_kmax), then i; shared between clones.
-    cos: Arc<[f32]>,
-    sin: Arc<[f32]>,
+    /// The cosines and sines by blocks of [`BLOCK`] outputs: for each block,
+    /// for each k = 1..half_kmax, the block's cosines then its sines (zero past
+    /// the last output), so that a block's accumulation streams one stretch
+    /// of memory; shared between clones.
+    table: Arc<[f32]>,
 }
+
+/// Outputs accumulated together (two AVX registers).
+const BLOCK: usize = 16;
 
 impl SpectralResampler {
     /// `k_fft`: FFT length K of the input spectrum; `n_out`: output samples I;
@@ -29,13 +34,17 @@ impl SpectralResampler {
         let half_kmax = kmax / 2;
         let two_pi = 2.0 * std::f64::consts::PI;
         let rows = half_kmax.saturating_sub(1);
-        let mut cos = vec![0.0f32; rows * n_out];
-        let mut sin = vec![0.0f32; rows * n_out];
-        for k in 1..half_kmax {
-            for i in 0..n_out {
-                let arg = two_pi * (k * i) as f64 / period;
-                cos[(k - 1) * n_out + i] = arg.cos() as f32;
-                sin[(k - 1) * n_out + i] = arg.sin() as f32;
+        let blocks = n_out.div_ceil(BLOCK);
+        let mut table = vec![0.0f32; blocks * rows * 2 * BLOCK];
+        for b in 0..blocks {
+            for k in 1..half_kmax {
+                let at = (b * rows + k - 1) * 2 * BLOCK;
+                for j in 0..BLOCK.min(n_out - b * BLOCK) {
+                    let i = b * BLOCK + j;
+                    let arg = two_pi * (k * i) as f64 / period;
+                    table[at + j] = arg.cos() as f32;
+                    table[at + BLOCK + j] = arg.sin() as f32;
+                }
             }
         }
         let nyquist = (n_out >= k_fft).then(|| {
@@ -49,8 +58,7 @@ impl SpectralResampler {
             n_out,
             half_kmax,
             nyquist,
-            cos: cos.into(),
-            sin: sin.into(),
+            table: table.into(),
         }
     }
 
@@ -66,57 +74,25 @@ impl SpectralResampler {
 
     /// Resamples from FFT bins 0..=K/2 (as from [`crate::spectrum::Spectrum`]).
     pub fn apply(&self, bins: &[Complex<f64>], out: &mut Vec<f32>) {
-        out.clear();
-        out.resize(self.n_out, bins[0].re as f32);
-        if let Some(nyq) = &self.nyquist {
-            let re = bins[self.k_fft / 2].re as f32;
-            for (o, &c) in out.iter_mut().zip(nyq.iter()) {
-                *o += re * c;
-            }
-        }
-        // Loop over k outside so each output keeps its own sequential order
-        // while the inner loop vectorises.
-        for k in 1..self.half_kmax {
-            let re = bins[k].re as f32;
-            let a = -bins[k].im as f32;
-            let c = &self.cos[(k - 1) * self.n_out..k * self.n_out];
-            let s = &self.sin[(k - 1) * self.n_out..k * self.n_out];
-            accumulate(out, re, c, a, s);
-        }
-        let norm = (self.k_fft / 2) as f32;
-        for o in out.iter_mut() {
-            *o /= norm;
-        }
+        let mut outs = [std::mem::take(out)];
+        self.apply_frames([bins], &mut outs);
+        let [o] = outs;
+        *out = o;
     }
-}
 
-/// `out[i] += re·c[i]; out[i] += a·s[i]` — two roundings per term, no fused
-/// multiply-add, so every instruction set gives the same bits.
-fn accumulate(out: &mut [f32], re: f32, c: &[f32], a: f32, s: &[f32]) {
-    return_if_avx!(accumulate_avx(out, re, c, a, s));
-    accumulate_plain(out, re, c, a, s);
-}
-
-#[inline(always)]
-fn accumulate_plain(out: &mut [f32], re: f32, c: &[f32], a: f32, s: &[f32]) {
-    for ((o, &cv), &sv) in out.iter_mut().zip(c).zip(s) {
-        *o += re * cv;
-        *o += a * sv;
-    }
-}
-
-/// The same loop compiled for 8-wide AVX (AVX has no FMA, so results are identical).
-/// One frame's coefficients for [`SpectralResampler::apply_lanes`].
-type Coef = (f32, f32);
-
-impl SpectralResampler {
     /// [`SpectralResampler::apply`] for four frames at once: each table row is
     /// read once for all four, and every output keeps its own order of
     /// operations, so the results are bit-identical to four `apply` calls.
     pub fn apply_lanes(&self, bins: [&[Complex<f64>]; 4], outs: &mut [Vec<f32>; 4]) {
+        self.apply_frames(bins, outs)
+    }
+
+    fn apply_frames<const F: usize>(&self, bins: [&[Complex<f64>]; F], outs: &mut [Vec<f32>; F]) {
+        // whole blocks while accumulating; cut to the outputs at the end
+        let padded = self.n_out.div_ceil(BLOCK) * BLOCK;
         for (out, b) in outs.iter_mut().zip(bins) {
             out.clear();
-            out.resize(self.n_out, b[0].re as f32);
+            out.resize(padded, b[0].re as f32);
             if let Some(nyq) = &self.nyquist {
                 let re = b[self.k_fft / 2].re as f32;
                 for (o, &c) in out.iter_mut().zip(nyq.iter()) {
@@ -124,16 +100,13 @@ impl SpectralResampler {
                 }
             }
         }
-        let n = self.n_out;
-        for k in 1..self.half_kmax {
-            let coef: [Coef; 4] =
-                std::array::from_fn(|f| (bins[f][k].re as f32, -bins[f][k].im as f32));
-            let c = &self.cos[(k - 1) * n..k * n];
-            let s = &self.sin[(k - 1) * n..k * n];
-            accumulate_lanes(outs, coef, c, s);
-        }
+        let coef: Vec<[Coef; F]> = (1..self.half_kmax)
+            .map(|k| std::array::from_fn(|f| (bins[f][k].re as f32, -bins[f][k].im as f32)))
+            .collect();
+        accumulate_blocks(outs, &coef, &self.table);
         let norm = (self.k_fft / 2) as f32;
         for out in outs.iter_mut() {
+            out.truncate(self.n_out);
             for o in out.iter_mut() {
                 *o /= norm;
             }
@@ -141,56 +114,82 @@ impl SpectralResampler {
     }
 }
 
-fn accumulate_lanes(outs: &mut [Vec<f32>; 4], coef: [Coef; 4], c: &[f32], s: &[f32]) {
-    let n = c.len().min(s.len());
-    assert!(outs.iter().all(|o| o.len() >= n));
-    // Every output holds at least n values (asserted above), as the AVX build writes.
-    return_if_avx!(accumulate_lanes_avx(outs, coef, &c[..n], &s[..n]));
-    for (out, &(re, a)) in outs.iter_mut().zip(&coef) {
-        for i in 0..n {
-            out[i] += re * c[i];
-            out[i] += a * s[i];
+/// One frame's coefficients of a row k: `(Re_k, −Im_k)`.
+type Coef = (f32, f32);
+
+/// `out_f[i] += Re_f,k·cos(2πki/ν); out_f[i] += −Im_f,k·sin(2πki/ν)` for the
+/// rows k in order (`coef[k − 1]`): two roundings per term, no fused
+/// multiply-add, so every instruction set gives the same bits, and every
+/// output the single-frame order of operations. `outs` hold whole blocks.
+fn accumulate_blocks<const F: usize>(outs: &mut [Vec<f32>; F], coef: &[[Coef; F]], table: &[f32]) {
+    let blocks = outs[0].len() / BLOCK;
+    assert!(table.len() >= blocks * coef.len() * 2 * BLOCK);
+    assert!(outs.iter().all(|o| o.len() >= blocks * BLOCK));
+    // Every output holds `blocks` whole blocks and the table all their rows
+    // (asserted above), as the AVX build reads and writes.
+    return_if_avx!(accumulate_blocks_avx(outs, coef, table, blocks));
+    accumulate_blocks_plain(outs, coef, table, blocks)
+}
+
+fn accumulate_blocks_plain<const F: usize>(
+    outs: &mut [Vec<f32>; F],
+    coef: &[[Coef; F]],
+    table: &[f32],
+    blocks: usize,
+) {
+    for b in 0..blocks {
+        for (k, row) in coef.iter().enumerate() {
+            let t = &table[(b * coef.len() + k) * 2 * BLOCK..][..2 * BLOCK];
+            let (c, s) = t.split_at(BLOCK);
+            for (out, &(re, a)) in outs.iter_mut().zip(row) {
+                for (j, o) in out[b * BLOCK..][..BLOCK].iter_mut().enumerate() {
+                    *o += re * c[j];
+                    *o += a * s[j];
+                }
+            }
         }
     }
 }
 
-/// Eight outputs of four frames per step: the table values are loaded once,
-/// each output gets `+ re·c` then `+ a·s` (separate multiply and add, no FMA).
+/// A block of sixteen outputs of every frame is held in registers while the
+/// rows pass (no output is loaded or stored per row); each output gets
+/// `+ re·c` then `+ a·s` row by row, as the portable loop.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn accumulate_lanes_avx(outs: &mut [Vec<f32>; 4], coef: [Coef; 4], c: &[f32], s: &[f32]) {
+unsafe fn accumulate_blocks_avx<const F: usize>(
+    outs: &mut [Vec<f32>; F],
+    coef: &[[Coef; F]],
+    table: &[f32],
+    blocks: usize,
+) {
     use std::arch::x86_64::*;
-    let n = c.len();
-    let full = n / 8 * 8;
-    let ptr: [*mut f32; 4] = std::array::from_fn(|f| outs[f].as_mut_ptr());
-    let re: [__m256; 4] = std::array::from_fn(|f| _mm256_set1_ps(coef[f].0));
-    let im: [__m256; 4] = std::array::from_fn(|f| _mm256_set1_ps(coef[f].1));
-    let mut i = 0;
-    while i < full {
-        let cv = _mm256_loadu_ps(c.as_ptr().add(i));
-        let sv = _mm256_loadu_ps(s.as_ptr().add(i));
-        for f in 0..4 {
-            let o = ptr[f].add(i);
-            let mut acc = _mm256_loadu_ps(o);
-            acc = _mm256_add_ps(acc, _mm256_mul_ps(re[f], cv));
-            acc = _mm256_add_ps(acc, _mm256_mul_ps(im[f], sv));
-            _mm256_storeu_ps(o, acc);
+    let ptr: [*mut f32; F] = std::array::from_fn(|f| outs[f].as_mut_ptr());
+    let mut t = table.as_ptr();
+    for b in 0..blocks {
+        let i = b * BLOCK;
+        let mut acc: [[__m256; 2]; F] = std::array::from_fn(|f| {
+            [
+                _mm256_loadu_ps(ptr[f].add(i)),
+                _mm256_loadu_ps(ptr[f].add(i + 8)),
+            ]
+        });
+        for row in coef {
+            let (c0, c1) = (_mm256_loadu_ps(t), _mm256_loadu_ps(t.add(8)));
+            let (s0, s1) = (_mm256_loadu_ps(t.add(16)), _mm256_loadu_ps(t.add(24)));
+            t = t.add(2 * BLOCK);
+            for (a, &(re, im)) in acc.iter_mut().zip(row) {
+                let (re, im) = (_mm256_set1_ps(re), _mm256_set1_ps(im));
+                a[0] = _mm256_add_ps(a[0], _mm256_mul_ps(re, c0));
+                a[0] = _mm256_add_ps(a[0], _mm256_mul_ps(im, s0));
+                a[1] = _mm256_add_ps(a[1], _mm256_mul_ps(re, c1));
+                a[1] = _mm256_add_ps(a[1], _mm256_mul_ps(im, s1));
+            }
         }
-        i += 8;
-    }
-    for f in 0..4 {
-        for j in full..n {
-            let o = ptr[f].add(j);
-            *o += coef[f].0 * c[j];
-            *o += coef[f].1 * s[j];
+        for (f, a) in acc.iter().enumerate() {
+            _mm256_storeu_ps(ptr[f].add(i), a[0]);
+            _mm256_storeu_ps(ptr[f].add(i + 8), a[1]);
         }
     }
-}
-
-#[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
-unsafe fn accumulate_avx(out: &mut [f32], re: f32, c: &[f32], a: f32, s: &[f32]) {
-    accumulate_plain(out, re, c, a, s)
 }
 
 #[cfg(test)]
@@ -238,6 +237,71 @@ mod tests {
                 single.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
                 lanes[f].iter().map(|v| v.to_bits()).collect::<Vec<_>>()
             );
+        }
+    }
+
+    /// The definition in the order the type promises: DC, Nyquist, then k
+    /// ascending with cosine before sine, all in `f32`, then the scaling.
+    fn resample_by_definition(
+        bins: &[Complex<f64>],
+        k_fft: usize,
+        n_out: usize,
+        period: f64,
+    ) -> Vec<f32> {
+        let mut kmax = k_fft.min(n_out);
+        kmax -= kmax % 2;
+        let two_pi = 2.0 * std::f64::consts::PI;
+        (0..n_out)
+            .map(|i| {
+                let mut o = bins[0].re as f32;
+                if n_out >= k_fft {
+                    let c = (two_pi * ((k_fft / 2) * i) as f64 / period).cos() as f32;
+                    o += bins[k_fft / 2].re as f32 * c;
+                }
+                for k in 1..kmax / 2 {
+                    let arg = two_pi * (k * i) as f64 / period;
+                    o += bins[k].re as f32 * arg.cos() as f32;
+                    o += -bins[k].im as f32 * arg.sin() as f32;
+                }
+                o / (k_fft / 2) as f32
+            })
+            .collect()
+    }
+
+    #[test]
+    fn blocks_plain_and_vector_follow_the_definition_to_the_bit() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        // IS10's 275 outputs from K = 512, a grid with the Nyquist term, and
+        // outputs fewer than a block
+        for (k, n_out, period) in [(512, 275, 352.0), (64, 70, 70.0), (32, 5, 7.5)] {
+            let mut s = Spectrum::new(k, k, false);
+            let bins: Vec<Vec<Complex<f64>>> = (0..4)
+                .map(|f| {
+                    let x: Vec<f32> = (0..k)
+                        .map(|n| ((n * (f + 2)) as f32 * 0.037).cos() * 0.4)
+                        .collect();
+                    s.transform(&x).to_vec()
+                })
+                .collect();
+            let r = SpectralResampler::new(k, n_out, period);
+            let mut lanes: [Vec<f32>; 4] = Default::default();
+            r.apply_lanes([&bins[0], &bins[1], &bins[2], &bins[3]], &mut lanes);
+            for f in 0..4 {
+                let want = resample_by_definition(&bins[f], k, n_out, period);
+                assert_eq!(bits(&lanes[f]), bits(&want), "{k} {n_out} frame {f}");
+            }
+            // the portable loop gives the same accumulation as the AVX one
+            let padded = n_out.div_ceil(BLOCK) * BLOCK;
+            let coef: Vec<[Coef; 4]> = (1..r.half_kmax)
+                .map(|kk| std::array::from_fn(|f| (bins[f][kk].re as f32, -bins[f][kk].im as f32)))
+                .collect();
+            let start: [Vec<f32>; 4] = std::array::from_fn(|f| vec![0.1 * f as f32; padded]);
+            let (mut a, mut b) = (start.clone(), start);
+            accumulate_blocks(&mut a, &coef, &r.table);
+            accumulate_blocks_plain(&mut b, &coef, &r.table, padded / BLOCK);
+            for f in 0..4 {
+                assert_eq!(bits(&a[f]), bits(&b[f]));
+            }
         }
     }
 
