@@ -45,9 +45,9 @@ FRAMES = 100  # frames per second at the 10 ms step, both levels
 BLOCKS = [
     ("decode, mix, framing", r"hound|symphonia|emo_audio|FrameGeometry|mixdown|Extractor::analyse", "peak_f32"),
     ("windows, pre-emphasis, loudness, power/magnitude",
-     r"window::|preemphasis|SpectralAnalyzer::(analyse4|analyse|loudness)|spectrum::magnitudes|"
+     r"window::|preemphasis|SpectralAnalyzer::(analyse4|analyse8|analyse|up_to_lpc4|loudness)|spectrum::magnitudes|"
      r"RealSpectrum<T>::(magnitude|transform)|PitchAnalyzer::analyse|__ieee754_pow|power_spectrum", "peak_f64"),
-    ("FFTs (512 f64, 1024 f32)", r"realfft|rustfft", "fft"),
+    ("FFTs (512 f64, 1024 f32)", r"realfft|rustfft|spectrum::split", "fft"),
     ("mel filterbanks, log, cepstrum", r"mel::|mfcc::|Cepstrum|__ieee754_log", "peak_f64"),
     ("spectral resampling to 11 kHz", r"resample::", "table_stream_f32"),
     ("LPC (autocorrelation, Levinson)", r"lpc::", "peak_f32"),

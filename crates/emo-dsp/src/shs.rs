@@ -82,11 +82,11 @@ impl LogFrequencySpectrum {
 
     /// The spline's input: magnitudes as f64, peak-enhanced and smoothed as set.
     #[inline(always)]
-    fn shape(&self, mag: &[f32], y: &mut Vec<f64>) {
+    fn shape(&self, mag: &[f32], y: &mut Vec<f64>, flags: &mut Vec<u8>) {
         y.clear();
         y.extend(mag.iter().map(|&v| f64::from(v)));
         if self.opts.enhance_peaks {
-            keep_peaks(y);
+            keep_peaks(y, flags);
         }
         if self.opts.smooth {
             smooth_121(y);
@@ -111,7 +111,7 @@ impl LogFrequencySpectrum {
 
     /// Scales one magnitude spectrum.
     pub fn apply(&self, mag: &[f32], work: &mut SplineWork, out: &mut Vec<f32>) {
-        self.shape(mag, &mut work.y);
+        self.shape(mag, &mut work.y, &mut work.flags);
         work.out.resize(self.n_out, 0.0);
         self.spline
             .eval(&work.y, &mut work.y2, &mut work.u, &mut work.out);
@@ -150,7 +150,7 @@ impl LogFrequencySpectrum {
         outs: &mut [Vec<f32>; LANES],
     ) {
         for (l, mag) in mags.iter().enumerate() {
-            self.shape(mag, &mut work.y[l]);
+            self.shape(mag, &mut work.y[l], &mut work.flags);
             work.out[l].resize(self.n_out, 0.0);
         }
         let [y0, y1, y2, y3] = &work.y;
@@ -196,7 +196,7 @@ impl LogFrequencySpectrum {
     ) {
         for (g, w) in work.iter_mut().enumerate() {
             for l in 0..LANES {
-                self.shape(mags[g * LANES + l], &mut w.y[l]);
+                self.shape(mags[g * LANES + l], &mut w.y[l], &mut w.flags);
                 w.out[l].resize(self.n_out, 0.0);
             }
         }
@@ -220,6 +220,7 @@ impl LogFrequencySpectrum {
 #[derive(Debug, Default, Clone)]
 pub struct LaneScaleWork {
     y: [Vec<f64>; LANES],
+    flags: Vec<u8>,
     out: [Vec<f64>; LANES],
     lanes: LaneWork,
 }
@@ -228,6 +229,7 @@ pub struct LaneScaleWork {
 #[derive(Debug, Default, Clone)]
 pub struct SplineWork {
     y: Vec<f64>,
+    flags: Vec<u8>,
     y2: Vec<f64>,
     u: Vec<f64>,
     out: Vec<f64>,
@@ -256,20 +258,15 @@ fn means_in_order<const L: usize>(ss: [&[f32]; L]) -> [f64; L] {
 /// first and the last maximum is zeroed unless a maximum lies within 2 of
 /// it: branch-free passes that vectorise, instead of a fill per gap.
 #[inline(always)]
-pub fn keep_peaks(a: &mut [f64]) {
+pub fn keep_peaks(a: &mut [f64], flags: &mut Vec<u8>) {
     let n = a.len();
     if n < 2 {
         return;
     }
-    // one 0/1 byte per bin, two spare bytes each side (on the stack up to 4096 bins)
-    let mut stack = [0u8; 4100];
-    let mut heap = Vec::new();
-    let flags: &mut [u8] = if n + 4 <= stack.len() {
-        &mut stack[..n + 4]
-    } else {
-        heap.resize(n + 4, 0);
-        &mut heap
-    };
+    // one 0/1 byte per bin (`flags` is reused scratch), two zero bytes each side
+    flags.resize(n + 4, 0);
+    flags[..2].fill(0);
+    flags[n + 2..].fill(0);
     let peak = &mut flags[2..n + 2];
     peak[0] = u8::from(a[0] > a[1]);
     for (i, f) in peak[1..n - 1].iter_mut().enumerate() {
@@ -560,7 +557,7 @@ mod tests {
     #[test]
     fn keep_peaks_between_two_maxima() {
         let mut a = vec![0.0, 5.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 6.0, 0.0];
-        keep_peaks(&mut a);
+        keep_peaks(&mut a, &mut Vec::new());
         // peaks at 1 and 8: zero bins 4..=5
         assert_eq!(a, vec![0.0, 5.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 6.0, 0.0]);
     }
@@ -588,8 +585,10 @@ mod tests {
     #[test]
     fn keep_peaks_matches_its_definition_on_random_spectra() {
         let mut state = 7u64;
+        // one scratch for all trials, as the analysers reuse theirs
+        let mut scratch = vec![1u8; 9];
         for trial in 0..504 {
-            // and four beyond the 4096 bins kept on the stack
+            // and four of over 4096 bins
             let n = if trial < 500 {
                 2 + trial % 300
             } else {
@@ -605,7 +604,7 @@ mod tests {
                 })
                 .collect();
             let mut b = a.clone();
-            keep_peaks(&mut a);
+            keep_peaks(&mut a, &mut scratch);
             if n >= 4 {
                 keep_peaks_plain(&mut b);
                 assert_eq!(a, b, "n = {n}");

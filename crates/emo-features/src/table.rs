@@ -71,7 +71,13 @@ pub(crate) fn push_number(s: &mut String, v: f32) {
 /// Appends a number zmij wrote (`-1.0`, `0.25`, `1.5e-7`, `3e20`, `NaN`) in
 /// `Display`'s layout: positional, no fraction on integers.
 fn push_positional(s: &mut String, text: &str) {
-    let Some((mantissa, exp)) = text.split_once('e') else {
+    // a byte search: `split_once` with a char pattern costs more than the
+    // formatting on these short texts
+    let Some((mantissa, exp)) = text
+        .bytes()
+        .position(|b| b == b'e')
+        .map(|at| (&text[..at], &text[at + 1..]))
+    else {
         s.push_str(text.strip_suffix(".0").unwrap_or(text));
         return;
     };
@@ -81,7 +87,10 @@ fn push_positional(s: &mut String, text: &str) {
         Some(m) => ("-", m),
         None => ("", mantissa),
     };
-    let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let (int, frac) = match mantissa.bytes().position(|b| b == b'.') {
+        Some(at) => (&mantissa[..at], &mantissa[at + 1..]),
+        None => (mantissa, ""),
+    };
     let digits = int.len() + frac.len();
     // digits before the decimal point in positional notation
     let point = int.len() as i32 + exp;
@@ -112,7 +121,9 @@ fn push_positional(s: &mut String, text: &str) {
 
 /// Digits after the decimal point of a positional number.
 fn fraction_digits(text: &str) -> usize {
-    text.find('.').map_or(0, |p| text.len() - p - 1)
+    text.bytes()
+        .position(|b| b == b'.')
+        .map_or(0, |p| text.len() - p - 1)
 }
 
 /// True if `v`, written with `k` fraction digits, lies exactly halfway between
@@ -120,7 +131,11 @@ fn fraction_digits(text: &str) -> usize {
 /// shortest text that long has k ≤ 11 for an `f32`, so v·10^k (24 + 2.33k bits)
 /// is exact in `f64` wherever it matters.
 fn is_decimal_tie(v: f32, k: usize) -> bool {
-    k <= 12 && (f64::from(v).abs() * 10f64.powi(k as i32)).fract() == 0.5
+    // 10^k, all exact in f64
+    const POW10: [f64; 13] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
+    ];
+    k < POW10.len() && (f64::from(v).abs() * POW10[k]).fract() == 0.5
 }
 
 /// A CSV field, quoted where it must be.
