@@ -84,9 +84,16 @@ impl LogFrequencySpectrum {
     #[inline(always)]
     fn shape(&self, mag: &[f32], y: &mut Vec<f64>, flags: &mut Vec<u8>) {
         y.clear();
-        y.extend(mag.iter().map(|&v| f64::from(v)));
         if self.opts.enhance_peaks {
-            keep_peaks(y, flags);
+            // the maxima of the f32 magnitudes are those of their f64 values
+            let keep = kept_bins(mag, flags);
+            y.extend(
+                mag.iter()
+                    .zip(keep)
+                    .map(|(&v, &k)| zero_unless(f64::from(v), k)),
+            );
+        } else {
+            y.extend(mag.iter().map(|&v| f64::from(v)));
         }
         if self.opts.smooth {
             smooth_121(y);
@@ -259,37 +266,54 @@ fn means_in_order<const L: usize>(ss: [&[f32]; L]) -> [f64; L] {
 /// it: branch-free passes that vectorise, instead of a fill per gap.
 #[inline(always)]
 pub fn keep_peaks(a: &mut [f64], flags: &mut Vec<u8>) {
-    let n = a.len();
-    if n < 2 {
-        return;
+    let keep = kept_bins(a, flags);
+    for (v, &k) in a.iter_mut().zip(keep) {
+        *v = zero_unless(*v, k);
     }
-    // one 0/1 byte per bin (`flags` is reused scratch), two zero bytes each side
-    flags.resize(n + 4, 0);
-    flags[..2].fill(0);
-    flags[n + 2..].fill(0);
-    let peak = &mut flags[2..n + 2];
-    peak[0] = u8::from(a[0] > a[1]);
-    for (i, f) in peak[1..n - 1].iter_mut().enumerate() {
+}
+
+/// `v` if `keep` is 1, else +0.0: an AND of the bits, which the compiler keeps
+/// as plain loads and stores (a select here became a masked store, slow on
+/// AMD processors).
+#[inline(always)]
+fn zero_unless(v: f64, keep: u8) -> f64 {
+    f64::from_bits(v.to_bits() & u64::from(keep).wrapping_neg())
+}
+
+/// One 0/1 byte per bin of `a`: the bins [`keep_peaks`] keeps. `flags` is
+/// reused scratch (the maxima with two zero bytes each side, then the result).
+#[inline(always)]
+fn kept_bins<'a, T: PartialOrd + Copy>(a: &[T], flags: &'a mut Vec<u8>) -> &'a [u8] {
+    let n = a.len();
+    flags.resize(2 * n + 4, 1);
+    let (peak, keep) = flags.split_at_mut(n + 4);
+    if n < 2 {
+        keep.fill(1);
+        return keep;
+    }
+    peak[..2].fill(0);
+    peak[n + 2..].fill(0);
+    peak[2] = u8::from(a[0] > a[1]);
+    for (i, f) in peak[3..n + 1].iter_mut().enumerate() {
         *f = u8::from((a[i + 1] > a[i]) & (a[i + 1] >= a[i + 2]));
     }
-    peak[n - 1] = u8::from(a[n - 1] > a[n - 2]);
+    peak[n + 1] = u8::from(a[n - 1] > a[n - 2]);
     let count: usize = peak.iter().map(|&f| usize::from(f)).sum();
-    if count == 1 {
-        for v in a.iter_mut().skip(3) {
-            *v = 0.0;
-        }
-    }
     if count < 2 {
-        return;
+        // none: all kept; one: the first three only
+        for (i, k) in keep.iter_mut().enumerate() {
+            *k = u8::from(count == 0 || i < 3);
+        }
+        return keep;
     }
-    let first = peak.iter().position(|&f| f != 0).unwrap_or(0);
-    let last = peak.iter().rposition(|&f| f != 0).unwrap_or(n - 1);
-    // bin i is flags[i + 2]: near a maximum if any of flags[i..=i + 4] is set
-    let near = flags.windows(5).skip(first).take(last + 1 - first);
-    for (v, w) in a[first..=last].iter_mut().zip(near) {
-        let keep = (w[0] | w[1] | w[2] | w[3] | w[4]) != 0;
-        *v = if keep { *v } else { 0.0 };
+    let first = peak.iter().position(|&f| f != 0).unwrap_or(2) - 2;
+    let last = peak.iter().rposition(|&f| f != 0).unwrap_or(n + 1) - 2;
+    // bin i is peak[i + 2]: near a maximum if any of peak[i..=i + 4] is set
+    for (i, (k, w)) in keep.iter_mut().zip(peak.windows(5)).enumerate() {
+        let near = (w[0] | w[1] | w[2] | w[3] | w[4]) != 0;
+        *k = u8::from(near | (i < first) | (i > last));
     }
+    keep
 }
 
 /// Calls `f(i, a)` for every `i` in `lo..hi`, in order, where `test(i, a)`
