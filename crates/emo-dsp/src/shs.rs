@@ -104,15 +104,17 @@ impl LogFrequencySpectrum {
     #[inline(always)]
     fn finish(&self, res: &[f64], out: &mut Vec<f32>) {
         out.clear();
-        out.extend(res.iter().map(|&v| v as f32));
-        if let Some(w) = &self.weights {
-            for (o, &wi) in out.iter_mut().zip(w) {
-                *o = if *o > 0.0 {
-                    (f64::from(*o) * wi) as f32
+        // written once, not selected in place (which compiles to masked stores)
+        match &self.weights {
+            Some(w) => out.extend(res.iter().zip(w).map(|(&v, &wi)| {
+                let o = v as f32;
+                if o > 0.0 {
+                    (f64::from(o) * wi) as f32
                 } else {
                     0.0
-                };
-            }
+                }
+            })),
+            None => out.extend(res.iter().map(|&v| v as f32)),
         }
     }
 
