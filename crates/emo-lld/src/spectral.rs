@@ -281,6 +281,41 @@ mod tests {
     }
 
     #[test]
+    fn four_and_eight_at_once_equal_one_by_one() {
+        let bits = |f: &SpectralFrame| {
+            let mut v = vec![f.loudness.to_bits()];
+            v.extend(
+                f.mfcc
+                    .iter()
+                    .chain(&f.log_mel)
+                    .chain(&f.lsp)
+                    .map(|x| x.to_bits()),
+            );
+            v
+        };
+        for fs in [16000, 44100] {
+            let g = FrameGeometry::new(0.025, 0.01, fs);
+            let frames: Vec<Vec<f32>> = (0..8)
+                .map(|k| {
+                    (0..g.size)
+                        .map(|n| {
+                            let t = n as f32 / fs as f32;
+                            (2.0 * std::f32::consts::PI * (150.0 + 70.0 * k as f32) * t).sin() * 0.3
+                                + ((n * 7 + k) % 5) as f32 * 0.01
+                        })
+                        .collect()
+                })
+                .collect();
+            let mut a = SpectralAnalyzer::new(g, true, LoudnessMode::Documented);
+            let one: Vec<Vec<u32>> = frames.iter().map(|f| bits(&a.analyse(f))).collect();
+            let four = a.analyse4(std::array::from_fn(|l| &frames[l][..]));
+            let eight = a.analyse8(std::array::from_fn(|l| &frames[l][..]));
+            assert_eq!(one[..4], four.iter().map(bits).collect::<Vec<_>>());
+            assert_eq!(one, eight.iter().map(bits).collect::<Vec<_>>());
+        }
+    }
+
+    #[test]
     fn lpc_rate_is_275_samples_at_common_rates() {
         for fs in [8000, 16000, 22050, 44100, 48000] {
             let g = FrameGeometry::new(0.025, 0.01, fs);
