@@ -459,20 +459,6 @@ impl SubharmonicSummation {
     /// calls: the four means (sequential sums, a chain of dependent adds each)
     /// are summed side by side.
     pub fn detect4(&self, xs: [&[f32]; 4], ss: &mut [Vec<f32>; 4]) -> [PitchCandidates; 4] {
-        return_if_avx!(self.detect4_avx(xs, ss));
-        self.detect4_plain(xs, ss)
-    }
-
-    /// [`SubharmonicSummation::detect4`] compiled for AVX: the same
-    /// operations, with wider peak tests and sums.
-    #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
-    unsafe fn detect4_avx(&self, xs: [&[f32]; 4], ss: &mut [Vec<f32>; 4]) -> [PitchCandidates; 4] {
-        self.detect4_plain(xs, ss)
-    }
-
-    #[inline(always)]
-    fn detect4_plain(&self, xs: [&[f32]; 4], ss: &mut [Vec<f32>; 4]) -> [PitchCandidates; 4] {
         for (x, s) in xs.iter().zip(ss.iter_mut()) {
             self.sum(x, s);
         }
@@ -488,7 +474,6 @@ impl SubharmonicSummation {
     }
 
     /// Candidates from a subharmonic sum and its mean.
-    #[inline(always)]
     fn candidates(&self, ss: &mut [f32], mean: f64) -> PitchCandidates {
         let n = ss.len();
         let nc = self.opts.candidates;
