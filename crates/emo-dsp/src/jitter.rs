@@ -47,8 +47,8 @@ pub struct JitterOptions {
 ///
 /// Each lag's sums run strictly in sample order, exactly as a one-lag-at-a-time
 /// loop would: acceptance of a period can hinge on the last bit of these values
-/// (see docs/is10.md). Speed comes from running four consecutive lags side by
-/// side, one per vector lane, which keeps every lane's order intact.
+/// (see docs/is10.md). Speed comes from running eight (then four) consecutive
+/// lags side by side, one per vector lane, which keeps every lane's order intact.
 fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
     let (lo, hi) = (*lags.start(), *lags.end());
     // The first segment's sum is one running sum over x[s..], read off at

@@ -80,7 +80,7 @@ impl SpectralResampler {
         *out = o;
     }
 
-    /// [`SpectralResampler::apply`] for four frames at once: each table row is
+    /// [`SpectralResampler::apply`] for four frames at once: each table block is
     /// read once for all four, and every output keeps its own order of
     /// operations, so the results are bit-identical to four `apply` calls.
     pub fn apply_lanes(&self, bins: [&[Complex<f64>]; 4], outs: &mut [Vec<f32>; 4]) {

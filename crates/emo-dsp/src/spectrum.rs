@@ -39,16 +39,15 @@ impl<T: SpectrumFloat> RealSpectrum<T> {
         let fft_len = (fft_len + 1) & !1;
         let half = fft_len / 2;
         let fft = FftPlanner::<T>::new().plan_fft_forward(half);
+        // the angle in f64, then the cosine and sine rounded to T and halved (exact)
+        let half_of = |v: f64| T::from_f64(v).unwrap_or_else(T::zero) * T::from(0.5);
         let twiddles = (1..fft_len.div_ceil(4))
             .map(|k| {
                 let angle = -2.0 * std::f64::consts::PI / fft_len as f64 * k as f64;
-                let h = T::from(0.5f32);
-                Complex::new(T::from_f64(angle.cos()).unwrap_or(h) * h, {
-                    T::from_f64(angle.sin()).unwrap_or(h) * h
-                })
+                Complex::new(half_of(angle.cos()), half_of(angle.sin()))
             })
             .collect();
-        let zero = Complex::new(T::from(0.0), T::from(0.0));
+        let zero = Complex::new(T::zero(), T::zero());
         RealSpectrum {
             input: vec![zero; half],
             output: vec![zero; half + 1],
