@@ -59,13 +59,17 @@ fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: 
     while t0 <= hi {
         // eight lags at a time (two independent chains of additions per
         // sum), four for what is left, fewer at the end
-        let left = hi - t0 + 1;
-        let taken = if left >= 8 {
-            lag_group::<8>(x, s, t0, 8, &mut run, &mut cc[t0 - lo..])
-        } else {
-            lag_group::<4>(x, s, t0, left.min(4), &mut run, &mut cc[t0 - lo..])
+        let lanes = match hi - t0 + 1 {
+            n if n >= 8 => 8,
+            n => n.min(4),
         };
-        t0 += taken;
+        let cc = &mut cc[t0 - lo..];
+        if lanes == 8 {
+            lag_group::<8>(x, s, t0, lanes, &mut run, cc);
+        } else {
+            lag_group::<4>(x, s, t0, lanes, &mut run, cc);
+        }
+        t0 += lanes;
     }
 }
 
@@ -87,7 +91,7 @@ impl RunningSum {
 }
 
 /// The correlations of lags `t0..t0 + lanes` (`lanes ≤ L`) into `cc[0..lanes]`,
-/// lag `t0 + l` in lane l; returns `lanes`.
+/// lag `t0 + l` in lane l.
 fn lag_group<const L: usize>(
     x: &[f64],
     s: usize,
@@ -95,22 +99,17 @@ fn lag_group<const L: usize>(
     lanes: usize,
     run: &mut RunningSum,
     cc: &mut [f64],
-) -> usize {
+) {
     let mut mx = [0.0f64; L];
     for (l, m) in mx.iter_mut().enumerate().take(lanes) {
         *m = run.up_to(x, s, t0 + l);
     }
     // Second segments over the common length t0, lane l starting at s+t0+l.
-    let mut my = [0.0f64; L];
-    if lanes == L {
-        my = lane_sums::<L>(&x[s + t0..s + 2 * t0 + L - 1], t0);
+    let mut my = if lanes == L {
+        lane_sums::<L>(&x[s + t0..s + 2 * t0 + L - 1], t0)
     } else {
-        for i in 0..t0 {
-            for l in 0..lanes {
-                my[l] += x[s + t0 + i + l];
-            }
-        }
-    }
+        lane_sums_plain::<L>(&x[s + t0..], t0, lanes)
+    };
     for l in 1..lanes {
         for i in t0..t0 + l {
             my[l] += x[s + t0 + l + i];
@@ -122,22 +121,11 @@ fn lag_group<const L: usize>(
         my[l] /= n;
     }
     // Centred products.
-    let (mut c, mut nx, mut ny);
-    if lanes == L {
-        (c, nx, ny) = lane_products::<L>(&x[s..s + t0], &x[s + t0..s + 2 * t0 + L - 1], mx, my);
+    let (mut c, mut nx, mut ny) = if lanes == L {
+        lane_products::<L>(&x[s..s + t0], &x[s + t0..s + 2 * t0 + L - 1], mx, my)
     } else {
-        (c, nx, ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
-        for i in 0..t0 {
-            let xv = x[s + i];
-            for l in 0..lanes {
-                let a = xv - mx[l];
-                let b = x[s + t0 + i + l] - my[l];
-                c[l] += a * b;
-                nx[l] += a * a;
-                ny[l] += b * b;
-            }
-        }
-    }
+        lane_products_plain::<L>(&x[s..s + t0], &x[s + t0..], mx, my, lanes)
+    };
     for l in 0..lanes {
         let tau = t0 + l;
         for i in t0..tau {
@@ -149,7 +137,6 @@ fn lag_group<const L: usize>(
         }
         cc[l] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
     }
-    lanes
 }
 
 /// `out[l] = Σ_{i<n} y[i+l]` for L lanes (4 or 8), each summed in increasing i.
@@ -160,13 +147,14 @@ fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
         // SAFETY: AVX is available (checked just above).
         return unsafe { avx::lane_sums::<L>(y, n) };
     }
-    lane_sums_plain(y, n)
+    lane_sums_plain(y, n, L)
 }
 
-fn lane_sums_plain<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
+/// [`lane_sums`] for the first `lanes` lanes (the rest stay 0), portably.
+fn lane_sums_plain<const L: usize>(y: &[f64], n: usize, lanes: usize) -> [f64; L] {
     let mut acc = [0.0f64; L];
     for i in 0..n {
-        for l in 0..L {
+        for l in 0..lanes {
             acc[l] += y[i + l];
         }
     }
@@ -187,18 +175,20 @@ fn lane_products<const L: usize>(
         // SAFETY: AVX is available (checked just above).
         return unsafe { avx::lane_products::<L>(x, y, mx, my) };
     }
-    lane_products_plain(x, y, mx, my)
+    lane_products_plain(x, y, mx, my, L)
 }
 
+/// [`lane_products`] for the first `lanes` lanes (the rest stay 0), portably.
 fn lane_products_plain<const L: usize>(
     x: &[f64],
     y: &[f64],
     mx: [f64; L],
     my: [f64; L],
+    lanes: usize,
 ) -> ([f64; L], [f64; L], [f64; L]) {
     let (mut c, mut nx, mut ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
     for (i, &xv) in x.iter().enumerate() {
-        for l in 0..L {
+        for l in 0..lanes {
             let a = xv - mx[l];
             let b = y[i + l] - my[l];
             c[l] += a * b;
@@ -635,15 +625,15 @@ mod tests {
         );
         assert_eq!(
             bits(&lane_sums::<4>(&y, 100)),
-            bits(&lane_sums_plain::<4>(&y, 100))
+            bits(&lane_sums_plain::<4>(&y, 100, 4))
         );
         assert_eq!(
             bits(&lane_sums::<8>(&y, 100)),
-            bits(&lane_sums_plain::<8>(&y, 100))
+            bits(&lane_sums_plain::<8>(&y, 100, 8))
         );
         let (a, b) = (
             lane_products::<4>(x, &y, m4, m4),
-            lane_products_plain::<4>(x, &y, m4, m4),
+            lane_products_plain::<4>(x, &y, m4, m4, 4),
         );
         assert_eq!(
             [bits(&a.0), bits(&a.1), bits(&a.2)],
@@ -651,7 +641,7 @@ mod tests {
         );
         let (a, b) = (
             lane_products::<8>(x, &y, m8, m8),
-            lane_products_plain::<8>(x, &y, m8, m8),
+            lane_products_plain::<8>(x, &y, m8, m8, 8),
         );
         assert_eq!(
             [bits(&a.0), bits(&a.1), bits(&a.2)],
