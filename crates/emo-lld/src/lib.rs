@@ -189,6 +189,17 @@ pub(crate) fn is10_geometries(
     ))
 }
 
+/// How many frames a level analyses at once from its next frame on, given
+/// `ready(n)`: whether the next n frames can be taken. Eight while the
+/// recording goes on (a later block completes the rest), then four and one at
+/// its end (`eof`); 0: wait for more samples.
+fn batch(eof: bool, ready: impl Fn(usize) -> bool) -> usize {
+    [8, 4, 1]
+        .into_iter()
+        .find(|&n| (n == 8 || eof) && ready(n))
+        .unwrap_or(0)
+}
+
 impl Extractor {
     pub fn new(sample_rate: u32, settings: &Settings) -> Result<Self, LldError> {
         let (g25, g60) = is10_geometries(sample_rate)?;
@@ -239,7 +250,7 @@ impl Extractor {
     /// Analyses every complete frame; at the end of the recording (`eof`) also
     /// the jitter frames that read up to its last sample.
     fn analyse(&mut self, eof: bool) {
-        // 25 ms level, four frames at a time where four are ready
+        // 25 ms level, frames side by side as `batch` says
         loop {
             let k = self.n25_done;
             let (buf, at, g) = (&self.buf, self.buf_start, self.g25);
@@ -248,16 +259,12 @@ impl Extractor {
             // branch ends one frame beyond the 60 ms level): frames are taken
             // once that is known, so none is analysed in vain
             let needed = |j: usize| j == 0 || self.complete(self.g60, j - 1);
-            // eight at a time while the recording goes on (the next block
-            // completes the rest), then four, then one at its end
-            let frames: Vec<spectral::SpectralFrame> = if needed(k + 7) {
-                self.spectral.analyse8(std::array::from_fn(f)).to_vec()
-            } else if eof && needed(k + 3) {
-                self.spectral.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
-            } else if eof && needed(k) && self.complete(g, k) {
-                vec![self.spectral.analyse(f(0))]
-            } else {
-                break;
+            let ready = |n: usize| needed(k + n - 1) && self.complete(g, k + n - 1);
+            let frames: Vec<spectral::SpectralFrame> = match batch(eof, ready) {
+                8 => self.spectral.analyse8(std::array::from_fn(f)).to_vec(),
+                4 => self.spectral.analyse4([f(0), f(1), f(2), f(3)]).to_vec(),
+                1 => vec![self.spectral.analyse(f(0))],
+                _ => break,
             };
             self.n25_done += frames.len();
             for f in frames {
@@ -279,15 +286,12 @@ impl Extractor {
             let k = self.n60_done;
             let (buf, at, g) = (&self.buf, self.buf_start, self.g60);
             let f = |i| g.frame(buf, at, k + i);
-            // as the 25 ms level: eight, then four and one at the end
-            let cands: Vec<emo_dsp::shs::PitchCandidates> = if self.complete(g, k + 7) {
-                self.pitch.analyse8(std::array::from_fn(f)).to_vec()
-            } else if eof && self.complete(g, k + 3) {
-                self.pitch.analyse4([f(0), f(1), f(2), f(3)]).to_vec()
-            } else if eof && self.complete(g, k) {
-                vec![self.pitch.analyse(f(0))]
-            } else {
-                break;
+            let ready = |n: usize| self.complete(g, k + n - 1);
+            let cands: Vec<emo_dsp::shs::PitchCandidates> = match batch(eof, ready) {
+                8 => self.pitch.analyse8(std::array::from_fn(f)).to_vec(),
+                4 => self.pitch.analyse4([f(0), f(1), f(2), f(3)]).to_vec(),
+                1 => vec![self.pitch.analyse(f(0))],
+                _ => break,
             };
             self.n60_done += cands.len();
             for c in cands {
