@@ -5,44 +5,65 @@
 /// i = `first..=last`; c0 uses the same √(2/M) factor.
 #[derive(Debug, Clone)]
 pub struct Cepstrum {
-    /// cos table, one row per coefficient.
-    basis: Vec<Vec<f64>>,
+    /// The cosine table by band: for each band, its weight in every
+    /// coefficient (`width` values, zero past the last coefficient).
+    basis: Vec<f64>,
+    width: usize,
     lifter: Vec<f64>,
     floor: f64,
 }
 
+/// Most coefficients one transform gives.
+const MAX_COEFFICIENTS: usize = 32;
+
 impl Cepstrum {
-    /// `n_bands` mel bands in, coefficients `first..=last` out, lifter `L`
-    /// (0 disables liftering), energies floored at `floor` before the log.
+    /// `n_bands` mel bands in, coefficients `first..=last` out (at most 32),
+    /// lifter `L` (0 disables liftering), energies floored at `floor` before
+    /// the log.
     pub fn new(n_bands: usize, first: usize, last: usize, lifter: f64, floor: f64) -> Self {
+        assert!(last >= first && last - first < MAX_COEFFICIENTS);
         let m = n_bands as f64;
         let scale = (2.0 / m).sqrt();
-        let mut basis = Vec::new();
-        let mut lift = Vec::new();
-        for i in first..=last {
-            basis.push(
-                (0..n_bands)
-                    .map(|b| scale * (std::f64::consts::PI * i as f64 * (b as f64 + 0.5) / m).cos())
-                    .collect(),
-            );
-            lift.push(if lifter > 0.0 {
-                1.0 + lifter / 2.0 * (std::f64::consts::PI * i as f64 / lifter).sin()
-            } else {
-                1.0
-            });
+        let count = last - first + 1;
+        let width = count.div_ceil(4) * 4;
+        let mut basis = vec![0.0; n_bands * width];
+        for b in 0..n_bands {
+            for (c, i) in (first..=last).enumerate() {
+                basis[b * width + c] =
+                    scale * (std::f64::consts::PI * i as f64 * (b as f64 + 0.5) / m).cos();
+            }
         }
+        let lifter = (first..=last)
+            .map(|i| {
+                if lifter > 0.0 {
+                    1.0 + lifter / 2.0 * (std::f64::consts::PI * i as f64 / lifter).sin()
+                } else {
+                    1.0
+                }
+            })
+            .collect();
         Cepstrum {
             basis,
-            lifter: lift,
+            width,
+            lifter,
             floor,
         }
     }
 
-    /// Applies the transform to one frame of mel energies.
+    /// Applies the transform to one frame of mel energies. Each coefficient's
+    /// sum runs over the bands in order from −0.0 (as `Iterator::sum` does);
+    /// the coefficients' sums run side by side, one per vector lane, instead of
+    /// one after another.
     pub fn apply(&self, mel: &[f64], out: &mut [f32]) {
-        let logs: Vec<f64> = mel.iter().map(|&e| e.max(self.floor).ln()).collect();
-        for ((o, row), l) in out.iter_mut().zip(&self.basis).zip(&self.lifter) {
-            let s: f64 = row.iter().zip(&logs).map(|(a, b)| a * b).sum();
+        let w = self.width;
+        let mut acc = [-0.0f64; MAX_COEFFICIENTS];
+        for (&e, row) in mel.iter().zip(self.basis.chunks_exact(w)) {
+            let log = e.max(self.floor).ln();
+            for (a, &b) in acc[..w].iter_mut().zip(row) {
+                *a += b * log;
+            }
+        }
+        for ((o, s), l) in out.iter_mut().zip(acc).zip(&self.lifter) {
             *o = (s * l) as f32;
         }
     }
@@ -61,6 +82,31 @@ mod tests {
         assert!((out[0] - 52f32.sqrt()).abs() < 1e-5);
         for v in &out[1..] {
             assert!(v.abs() < 1e-5);
+        }
+    }
+
+    /// The transform as defined, one coefficient's sum after another.
+    #[test]
+    fn side_by_side_sums_equal_one_after_another() {
+        for (bands, first, last, floor) in [(26, 0, 14, 1e-8), (26, 1, 4, 1.0), (7, 2, 2, 1e-3)] {
+            let c = Cepstrum::new(bands, first, last, 22.0, floor);
+            let mel: Vec<f64> = (0..bands)
+                .map(|b| ((b * 37 % 11) as f64 * 0.7).exp() * 1e-4 * (b % 5) as f64)
+                .collect();
+            let mut out = vec![0.0f32; last - first + 1];
+            c.apply(&mel, &mut out);
+            let m = bands as f64;
+            for (k, i) in (first..=last).enumerate() {
+                let mut s = -0.0f64;
+                for (b, &e) in mel.iter().enumerate() {
+                    let basis = (2.0 / m).sqrt()
+                        * (std::f64::consts::PI * i as f64 * (b as f64 + 0.5) / m).cos();
+                    s += basis * e.max(floor).ln();
+                }
+                let want =
+                    (s * (1.0 + 11.0 * (std::f64::consts::PI * i as f64 / 22.0).sin())) as f32;
+                assert_eq!(out[k].to_bits(), want.to_bits(), "{bands} bands, c{i}");
+            }
         }
     }
 
