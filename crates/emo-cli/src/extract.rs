@@ -117,8 +117,9 @@ fn run_files(
     mut failures: Vec<String>,
 ) -> Result<ExitCode> {
     let bar = crate::progress::bar(files.len(), "files");
-    // per file: its features, and the whole extraction when it was computed now
-    type Outcome = Result<(Vec<f32>, Option<emo_features::sets::AnyExtracted>), String>;
+    let names = row_names(files);
+    // per file: its features, and why its LLD file could not be written
+    type Outcome = Result<(Vec<f32>, Option<String>), String>;
     let results: Vec<Outcome> = if let Some(dir) = &a.store {
         let store = emo_store::Store::open_with_width(
             dir,
@@ -131,29 +132,29 @@ fn run_files(
             .map(|x| x.map(|v| (v, None)).map_err(|e| e.to_string()))
             .collect()
     } else {
-        emo_features::batch::extract_batch_choice(files, choice, read, a.jobs, |_| bar.inc(1))
+        // each worker writes its file's LLDs and keeps only the functionals
+        let keep = |i: usize, x: emo_features::sets::AnyExtracted| {
+            let lld_failure = a.lld.as_ref().and_then(|dir| {
+                let p = dir.join(format!("{}.csv", names[i]));
+                x.lld_csv()
+                    .map_err(anyhow::Error::msg)
+                    .and_then(|csv| Ok(write_atomic(&p, csv.as_bytes())?))
+                    .err()
+                    .map(|e| e.to_string())
+            });
+            (x.into_features(), lld_failure)
+        };
+        emo_features::batch::extract_batch_choice(files, choice, read, a.jobs, |_| bar.inc(1), keep)
             .into_iter()
-            .map(|x| {
-                x.map(|x| (x.features().to_vec(), Some(x)))
-                    .map_err(|e| e.to_string())
-            })
+            .map(|x| x.map_err(|e| e.to_string()))
             .collect()
     };
     bar.finish_and_clear();
     let mut table = empty_table(choice)?;
-    for (name, r) in row_names(files).into_iter().zip(results) {
+    for (name, r) in names.into_iter().zip(results) {
         match r {
-            Ok((features, x)) => {
-                if let (Some(dir), Some(x)) = (&a.lld, &x) {
-                    let p = dir.join(format!("{name}.csv"));
-                    let written = x
-                        .lld_csv()
-                        .map_err(anyhow::Error::msg)
-                        .and_then(|csv| Ok(write_atomic(&p, csv.as_bytes())?));
-                    if let Err(e) = written {
-                        failures.push(e.to_string());
-                    }
-                }
+            Ok((features, lld_failure)) => {
+                failures.extend(lld_failure);
                 table.rows.push((name, features));
             }
             Err(e) => failures.push(e),

@@ -178,38 +178,56 @@ impl FeatureTable {
 
     /// Serialises the table.
     pub fn to_string(&self, format: Format) -> String {
-        let mut s = self.header(format);
-        self.push_rows(&mut s, 0..self.rows.len(), format);
-        s
+        self.to_string_with_threads(format, 1)
     }
 
     /// [`FeatureTable::to_string`] with the rows formatted on `threads`
-    /// threads (0: all cores), in blocks joined in order: the same text.
-    /// A corpus's table holds millions of numbers, and formatting them one
-    /// thread after a parallel extraction was its one serial part.
+    /// threads (0: all cores): the same text.
     pub fn to_string_with_threads(&self, format: Format, threads: usize) -> String {
+        let mut s = self.header(format);
+        self.for_each_block(format, threads, |block| {
+            s.push_str(block);
+            Ok(())
+        })
+        .unwrap_or(()); // pushing to a String cannot fail
+        s
+    }
+
+    /// The rows as text, in blocks handed to `sink` in order. With more than
+    /// one thread the blocks are formatted in parallel first: a corpus's
+    /// table holds millions of numbers, and formatting them one thread after
+    /// a parallel extraction was its one serial part. On one thread each
+    /// block goes to `sink` as soon as it is formatted, so no text of the
+    /// whole table is held at once.
+    fn for_each_block(
+        &self,
+        format: Format,
+        threads: usize,
+        mut sink: impl FnMut(&str) -> std::io::Result<()>,
+    ) -> std::io::Result<()> {
         use rayon::prelude::*;
-        let n = self.rows.len();
-        if threads == 1 || n < 64 {
-            return self.to_string(format);
+        let (n, block) = (self.rows.len(), 32);
+        let rows = |b: usize| b * block..((b + 1) * block).min(n);
+        if threads == 1 || n < 2 * block {
+            let mut s = String::new();
+            for b in 0..n.div_ceil(block) {
+                s.clear();
+                self.push_rows(&mut s, rows(b), format);
+                sink(&s)?;
+            }
+            return Ok(());
         }
-        let block = 32;
         let parts: Vec<String> = crate::batch::in_pool(threads, || {
             (0..n.div_ceil(block))
                 .into_par_iter()
                 .map(|b| {
                     let mut s = String::new();
-                    self.push_rows(&mut s, b * block..((b + 1) * block).min(n), format);
+                    self.push_rows(&mut s, rows(b), format);
                     s
                 })
                 .collect()
         });
-        let mut s = self.header(format);
-        s.reserve(parts.iter().map(String::len).sum());
-        for p in &parts {
-            s.push_str(p);
-        }
-        s
+        parts.iter().try_for_each(|p| sink(p))
     }
 
     fn header(&self, format: Format) -> String {
@@ -276,10 +294,10 @@ impl FeatureTable {
         format: Format,
         threads: usize,
     ) -> Result<(), TableError> {
-        write_atomic(
-            path,
-            self.to_string_with_threads(format, threads).as_bytes(),
-        )
+        write_atomic_with(path, |f| {
+            f.write_all(self.header(format).as_bytes())?;
+            self.for_each_block(format, threads, |block| f.write_all(block.as_bytes()))
+        })
     }
 
     /// Reads a CSV whose first column is `name` (openSMILE's reference layout).
@@ -385,6 +403,14 @@ pub(crate) fn read_csv_cells(path: &Path) -> Result<CsvCells, TableError> {
 
 /// Writes bytes to `path` through a temporary file in the same directory and a rename.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TableError> {
+    write_atomic_with(path, |f| f.write_all(bytes))
+}
+
+/// [`write_atomic`] of what `fill` writes to the temporary file.
+pub fn write_atomic_with(
+    path: &Path,
+    fill: impl FnOnce(&mut std::fs::File) -> std::io::Result<()>,
+) -> Result<(), TableError> {
     let io = |source| TableError::Io {
         path: path.to_owned(),
         source,
@@ -400,7 +426,7 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), TableError> {
     let tmp = dir.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
-        f.write_all(bytes)?;
+        fill(&mut f)?;
         f.sync_all()?;
         std::fs::rename(&tmp, path)
     })();
