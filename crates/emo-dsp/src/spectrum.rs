@@ -72,23 +72,28 @@ impl<T: SpectrumFloat> RealSpectrum<T> {
         let k = 2 * self.input.len();
         let frame = &frame[..frame.len().min(k - self.offset)];
         let zero = T::from(0.0);
-        self.input.fill(Complex::new(zero, zero));
-        // sample j of the padded frame is the real (even j) or imaginary (odd j) part of input[j/2]
+        // sample j of the padded frame is the real (even j) or imaginary (odd j)
+        // part of input[j/2]; the transform leaves its input as scratch, so
+        // every element is written: the padding's with zeros
         let (mut at, mut rest) = (self.offset, frame);
+        self.input[..at / 2].fill(Complex::new(zero, zero));
         if at % 2 == 1 {
             if let Some((&x, tail)) = rest.split_first() {
-                self.input[at / 2].im = T::from(x);
+                self.input[at / 2] = Complex::new(zero, T::from(x));
                 (at, rest) = (at + 1, tail);
             }
         }
         let pairs = rest.chunks_exact(2);
         let last = pairs.remainder();
+        let mut end = at / 2 + pairs.len();
         for (c, p) in self.input[at / 2..].iter_mut().zip(pairs) {
             *c = Complex::new(T::from(p[0]), T::from(p[1]));
         }
         if let [x] = last {
-            self.input[(at + rest.len()) / 2].re = T::from(*x);
+            self.input[end] = Complex::new(T::from(*x), zero);
+            end += 1;
         }
+        self.input[end..].fill(Complex::new(zero, zero));
         let half = self.input.len();
         self.fft.process_outofplace_with_scratch(
             &mut self.input,
@@ -402,6 +407,22 @@ mod tests {
                 bits(b.transform(&frame)),
                 bits(&realfft_bins::<f32>(&padded)),
                 "f32 {k} {n}"
+            );
+            // a shorter frame after it: nothing of the last one is left
+            let short = &frame[..n / 2];
+            let mut padded = vec![0.0f32; k];
+            padded[offset..offset + n / 2].copy_from_slice(short);
+            assert_eq!(
+                bits(a.transform(short)),
+                bits(&realfft_bins::<f64>(&padded)),
+                "f64 {k} {n} then {}",
+                n / 2
+            );
+            assert_eq!(
+                bits(b.transform(short)),
+                bits(&realfft_bins::<f32>(&padded)),
+                "f32 {k} {n} then {}",
+                n / 2
             );
         }
     }
