@@ -47,69 +47,140 @@ pub fn pitch_group_names() -> Vec<&'static str> {
 
 /// Index of the first maximum and first minimum.
 pub fn extreme_positions(x: &[f32]) -> (usize, usize) {
+    let p = first_pass(x);
+    (p.imax, p.imin)
+}
+
+/// What one pass over a contour gives: the first maximum and minimum, and
+/// Σx and Σi·x in double.
+struct FirstPass {
+    imax: usize,
+    imin: usize,
+    sum: f64,
+    weighted: f64,
+}
+
+/// Both sums run in index order from −0.0, as `Iterator::sum` adds, and
+/// side by side with each other and with the search for the extremes, so
+/// their chains of dependent additions overlap.
+fn first_pass(x: &[f32]) -> FirstPass {
     let (mut imax, mut imin) = (0, 0);
+    let (mut max, mut min) = (
+        x.first().copied().unwrap_or(0.0),
+        x.first().copied().unwrap_or(0.0),
+    );
+    let (mut sum, mut weighted) = (-0.0f64, -0.0f64);
     for (i, &v) in x.iter().enumerate() {
-        if v > x[imax] {
-            imax = i;
+        if v > max {
+            (max, imax) = (v, i);
         }
-        if v < x[imin] {
-            imin = i;
+        if v < min {
+            (min, imin) = (v, i);
         }
+        let d = f64::from(v);
+        sum += d;
+        weighted += i as f64 * d;
     }
-    (imax, imin)
+    FirstPass {
+        imax,
+        imin,
+        sum,
+        weighted,
+    }
 }
 
 /// Arithmetic mean (double accumulation), rounded to `f32`.
 pub fn mean(x: &[f32]) -> f32 {
-    if x.is_empty() {
+    mean_of_sum(first_pass(x).sum, x.len())
+}
+
+fn mean_of_sum(sum: f64, n: usize) -> f32 {
+    if n == 0 {
         return 0.0;
     }
-    (x.iter().map(|&v| f64::from(v)).sum::<f64>() / x.len() as f64) as f32
+    (sum / n as f64) as f32
 }
 
 /// Least-squares line `x̂_i = m·i + t`: returns (m, t, mean |e|, mean e²).
 pub fn linear_regression(x: &[f32], mean: f32) -> (f64, f64, f64, f64) {
+    let (m, t) = regression_line(x, first_pass(x).weighted, mean);
+    let s = spread_sums(x, m, t, mean);
+    regression_result(x, m, t, &s)
+}
+
+/// Slope and offset of the least-squares line from Σi·x and the mean.
+fn regression_line(x: &[f32], weighted: f64, mean: f32) -> (f64, f64) {
     let n = x.len() as f64;
     if x.len() < 2 {
-        return (0.0, x.first().map_or(0.0, |&v| f64::from(v)), 0.0, 0.0);
+        return (0.0, 0.0);
     }
     let s1 = n * (n - 1.0) / 2.0;
     let s2 = n * (n - 1.0) * (2.0 * n - 1.0) / 6.0;
-    let num: f64 = x
-        .iter()
-        .enumerate()
-        .map(|(i, &v)| i as f64 * f64::from(v))
-        .sum();
     let asum = f64::from(mean) * n;
-    let t = (asum - num * s1 / s2) / (n - s1 * s1 / s2);
-    let m = (num - t * s1) / s2;
-    let (mut ea, mut eq) = (0.0, 0.0);
+    let t = (asum - weighted * s1 / s2) / (n - s1 * s1 / s2);
+    let m = (weighted - t * s1) / s2;
+    (m, t)
+}
+
+fn regression_result(x: &[f32], m: f64, t: f64, s: &SpreadSums) -> (f64, f64, f64, f64) {
+    if x.len() < 2 {
+        return (0.0, x.first().map_or(0.0, |&v| f64::from(v)), 0.0, 0.0);
+    }
+    let n = x.len() as f64;
+    let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
+    (fin(m), fin(t), fin(s.abs_error / n), fin(s.sq_error / n))
+}
+
+/// Σ|e| and Σe² of the residuals from the line `m·i + t`, and Σd², Σd³, Σd⁴
+/// of the deviations d from the mean.
+struct SpreadSums {
+    abs_error: f64,
+    sq_error: f64,
+    m2: f64,
+    m3: f64,
+    m4: f64,
+}
+
+/// All five sums in one pass, each from 0.0 in index order: five
+/// independent chains of additions side by side.
+fn spread_sums(x: &[f32], m: f64, t: f64, mean: f32) -> SpreadSums {
+    let mu = f64::from(mean);
+    let mut s = SpreadSums {
+        abs_error: 0.0,
+        sq_error: 0.0,
+        m2: 0.0,
+        m3: 0.0,
+        m4: 0.0,
+    };
     for (i, &v) in x.iter().enumerate() {
         let e = f64::from(v) - (m * i as f64 + t);
-        ea += e.abs();
-        eq += e * e;
+        s.abs_error += e.abs();
+        s.sq_error += e * e;
+        let d = f64::from(v) - mu;
+        let d2 = d * d;
+        s.m2 += d2;
+        s.m3 += d2 * d;
+        s.m4 += d2 * d2;
     }
-    let fin = |v: f64| if v.is_finite() { v } else { 0.0 };
-    (fin(m), fin(t), fin(ea / n), fin(eq / n))
+    s
 }
 
 /// Population standard deviation, skewness and (Pearson) kurtosis.
 pub fn moments(x: &[f32], mean: f32) -> (f64, f64, f64) {
-    let n = x.len() as f64;
-    let mu = f64::from(mean);
-    let (mut m2, mut m3, mut m4) = (0.0, 0.0, 0.0);
-    for &v in x {
-        let d = f64::from(v) - mu;
-        let d2 = d * d;
-        m2 += d2;
-        m3 += d2 * d;
-        m4 += d2 * d2;
-    }
-    let var = m2 / n;
+    moments_result(x.len(), &spread_sums(x, 0.0, 0.0, mean))
+}
+
+fn moments_result(len: usize, s: &SpreadSums) -> (f64, f64, f64) {
+    let n = len as f64;
+    let var = s.m2 / n;
     if var <= 0.0 || !var.is_finite() {
         return (0.0, 0.0, 0.0);
     }
-    (var.sqrt(), m3 / (n * var.powf(1.5)), m4 / (n * var * var))
+    (
+        var.sqrt(),
+        s.m3 / (n * var.powf(1.5)),
+        s.m4 / (n * var * var),
+    )
 }
 
 /// Where percentile `p` falls in `n` sorted values: the fractional index
@@ -179,11 +250,14 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
         out.extend(std::iter::repeat_n(0.0, count));
         return;
     }
-    let (imax, imin) = extreme_positions(x);
+    let first = first_pass(x);
+    let (imax, imin) = (first.imax, first.imin);
     let (max, min) = (x[imax], x[imin]);
-    let mu = mean(x);
-    let (m, t, ea, eq) = linear_regression(x, mu);
-    let (sd, skew, kurt) = moments(x, mu);
+    let mu = mean_of_sum(first.sum, x.len());
+    let (m, t) = regression_line(x, first.weighted, mu);
+    let spread = spread_sums(x, m, t, mu);
+    let (m, t, ea, eq) = regression_result(x, m, t, &spread);
+    let (sd, skew, kurt) = moments_result(x.len(), &spread);
     const PERCENTILES: [f64; 5] = [0.01, 0.25, 0.5, 0.75, 0.99];
     let mut ranks: Vec<usize> = PERCENTILES
         .iter()
@@ -281,6 +355,76 @@ mod tests {
         assert!((f[18] - 3.92).abs() < 1e-6);
         // > 1 + 0.75*4 = 4: only 5 -> 0.2; > 4.6: only 5 -> 0.2
         assert!((f[19] - 0.2).abs() < 1e-7 && (f[20] - 0.2).abs() < 1e-7);
+    }
+
+    /// The passes as the formulas read, one after another: the fused passes
+    /// give the same bits.
+    #[test]
+    fn fused_passes_equal_one_pass_per_statistic() {
+        let mut state = 0x2545_f491_4f6c_dd1du64;
+        for n in [1usize, 2, 3, 17, 280, 1001] {
+            let x: Vec<f32> = (0..n)
+                .map(|i| {
+                    state ^= state << 13;
+                    state ^= state >> 7;
+                    state ^= state << 17;
+                    ((state >> 40) as f32 / 16_777_216.0 - 0.3) * (1.0 + i as f32 * 0.01)
+                })
+                .collect();
+            let mu = (x.iter().map(|&v| f64::from(v)).sum::<f64>() / n as f64) as f32;
+            let (mut imax, mut imin) = (0, 0);
+            for (i, &v) in x.iter().enumerate() {
+                if v > x[imax] {
+                    imax = i;
+                }
+                if v < x[imin] {
+                    imin = i;
+                }
+            }
+            let num: f64 = x
+                .iter()
+                .enumerate()
+                .map(|(i, &v)| i as f64 * f64::from(v))
+                .sum();
+            let nf = n as f64;
+            let (s1, s2) = (
+                nf * (nf - 1.0) / 2.0,
+                nf * (nf - 1.0) * (2.0 * nf - 1.0) / 6.0,
+            );
+            let t = (f64::from(mu) * nf - num * s1 / s2) / (nf - s1 * s1 / s2);
+            let m = (num - t * s1) / s2;
+            let (mut ea, mut eq) = (0.0, 0.0);
+            let (mut m2, mut m3, mut m4) = (0.0, 0.0, 0.0);
+            for (i, &v) in x.iter().enumerate() {
+                let e = f64::from(v) - (m * i as f64 + t);
+                ea += e.abs();
+                eq += e * e;
+                let d = f64::from(v) - f64::from(mu);
+                m2 += d * d;
+                m3 += d * d * d;
+                m4 += d * d * (d * d);
+            }
+            let f = all(&x);
+            assert_eq!(f[0], imax as f32);
+            assert_eq!(f[1], imin as f32);
+            assert_eq!(f[2].to_bits(), mu.to_bits(), "{n}");
+            if n >= 2 {
+                let want = [m, t, ea / nf, eq / nf].map(|v| v as f32);
+                assert_eq!(
+                    f[3..7].iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                    want.map(|v| v.to_bits()).to_vec(),
+                    "{n}"
+                );
+                let var = m2 / nf;
+                let want = [var.sqrt(), m3 / (nf * var.powf(1.5)), m4 / (nf * var * var)]
+                    .map(|v| v as f32);
+                assert_eq!(
+                    f[7..10].iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                    want.map(|v| v.to_bits()).to_vec(),
+                    "{n}"
+                );
+            }
+        }
     }
 
     #[test]
