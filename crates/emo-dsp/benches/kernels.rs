@@ -5,7 +5,7 @@
 //! the rate of its shape).
 //!
 //! `cargo bench -p emo-dsp --bench kernels` prints one line per kernel:
-//! `kernel <name> <Gflop/s>`.
+//! `kernel <name> <Gflop/s>` (for `sqrt_f32`, billions of roots per second).
 // AVX-512 intrinsics are newer than the workspace's minimum Rust version; this
 // benchmark is only built by `cargo bench`, on the toolchain at hand.
 #![allow(clippy::incompatible_msrv)]
@@ -88,6 +88,44 @@ mod x86 {
         _mm256_set1_pd,
         _mm256_fmadd_pd,
         4
+    );
+
+    macro_rules! roots {
+        ($name:ident, $feat:literal, $t:ty, $set:ident, $sqrt:ident, $add:ident, $lanes:expr) => {
+            /// Independent square roots (each chain `a ← √a + 1.5`, whose
+            /// values stay away from 0 and 1): the rate of the magnitudes'
+            /// one root per bin, in roots per second.
+            #[target_feature(enable = $feat)]
+            pub unsafe fn $name(iters: usize) -> f64 {
+                let c = $set(1.5);
+                let mut acc: [$t; ACC] = [$set(2.0); ACC];
+                for _ in 0..iters {
+                    for r in acc.iter_mut() {
+                        *r = $add($sqrt(*r), c);
+                    }
+                }
+                std::hint::black_box(&acc);
+                (iters * ACC * $lanes) as f64
+            }
+        };
+    }
+    roots!(
+        sqrt_f32_256,
+        "avx",
+        __m256,
+        _mm256_set1_ps,
+        _mm256_sqrt_ps,
+        _mm256_add_ps,
+        8
+    );
+    roots!(
+        sqrt_f32_512,
+        "avx512f",
+        __m512,
+        _mm512_set1_ps,
+        _mm512_sqrt_ps,
+        _mm512_add_ps,
+        16
     );
 
     /// The spectral resampler's shape, done as well as it can be: four frames'
@@ -197,6 +235,13 @@ fn main() {
             "peak_f64_512",
             avx512.then(|| rate(reps, || unsafe { x86::peak_f64_512(it) })),
         );
+        // roots per second, the better of the two widths
+        let avx = std::arch::is_x86_feature_detected!("avx");
+        let roots = [
+            avx.then(|| rate(reps, || unsafe { x86::sqrt_f32_256(it) })),
+            avx512.then(|| rate(reps, || unsafe { x86::sqrt_f32_512(it) })),
+        ];
+        report("sqrt_f32", roots.into_iter().flatten().reduce(f64::max));
         let (rows, n) = (136, 275);
         let c: Vec<f32> = (0..rows * n).map(|i| (i as f32 * 0.001).cos()).collect();
         let s: Vec<f32> = (0..rows * n).map(|i| (i as f32 * 0.001).sin()).collect();
