@@ -104,6 +104,11 @@ impl<T: SpectrumFloat> RealSpectrum<T> {
         &self.output
     }
 
+    /// The bins of the last [`RealSpectrum::transform`] (zeros before the first).
+    pub fn last_bins(&self) -> &[Complex<T>] {
+        &self.output
+    }
+
     /// Magnitudes `|X[k]|`, k = 0..=K/2 (computed in double), rounded to `f32`.
     pub fn magnitude(&mut self, frame: &[f32], out: &mut Vec<f32>) {
         let bins = self.transform(frame);

@@ -75,7 +75,9 @@ pub fn formants_of_lpc(lpc: &[f32], search: &mut FormantSearch) -> Formants {
 pub struct SpectralBranch {
     geometry: FrameGeometry,
     window: Vec<f64>,
-    spectrum: Spectrum,
+    /// One transform per lane of the four-frame path, so that each frame's
+    /// bins stay where its transform wrote them (the plan is shared).
+    spectra: [Spectrum; 4],
     freqs: Vec<f64>,
     mel: MelFilterbank,
     weights: Vec<f32>,
@@ -88,7 +90,6 @@ pub struct SpectralBranch {
     resampler: SpectralResampler,
     // scratch
     resampled: Vec<f32>,
-    lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
     lane_resampled: [Vec<f32>; 4],
     windowed: Vec<f32>,
     mags: Vec<f32>,
@@ -131,7 +132,7 @@ impl SpectralBranch {
         SpectralBranch {
             geometry,
             window: hamming(n),
-            spectrum: Spectrum::new(k, n, true),
+            spectra: std::array::from_fn(|_| Spectrum::new(k, n, true)),
             slopes,
             log_bins,
             flux_bins: bin_range(0.0, FLUX_HI_HZ, &freqs),
@@ -142,7 +143,6 @@ impl SpectralBranch {
             prev: None,
             resampler: SpectralResampler::new(k, n_out as usize, period),
             resampled: Vec::new(),
-            lane_bins: Default::default(),
             lane_resampled: Default::default(),
             windowed: vec![0.0; n],
             mags: Vec::with_capacity(bins),
@@ -161,7 +161,7 @@ impl SpectralBranch {
     /// each with the one before; the first frame's flux is 0).
     pub fn analyse(&mut self, frame: &[f32]) -> SpectralFrame {
         apply_window(frame, &self.window, &mut self.windowed);
-        let bins = self.spectrum.transform(&self.windowed);
+        let bins = self.spectra[0].transform(&self.windowed);
         magnitudes(bins, &mut self.mags);
         self.resampler.apply(bins, &mut self.resampled);
         let lpc = self.lpc_of_resampled(0);
@@ -173,15 +173,15 @@ impl SpectralBranch {
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [SpectralFrame; 4] {
         for (l, f) in frames.iter().enumerate() {
             apply_window(f, &self.window, &mut self.windowed);
-            let bins = self.spectrum.transform(&self.windowed);
-            self.lane_bins[l].clear();
-            self.lane_bins[l].extend_from_slice(bins);
+            self.spectra[l].transform(&self.windowed);
         }
-        let [b0, b1, b2, b3] = &self.lane_bins;
-        self.resampler
-            .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
+        let [b0, b1, b2, b3] = &self.spectra;
+        self.resampler.apply_lanes(
+            [b0.last_bins(), b1.last_bins(), b2.last_bins(), b3.last_bins()],
+            &mut self.lane_resampled,
+        );
         std::array::from_fn(|l| {
-            magnitudes(&self.lane_bins[l], &mut self.mags);
+            magnitudes(self.spectra[l].last_bins(), &mut self.mags);
             let lpc = self.lpc_of_resampled(l + 1);
             self.shape(lpc)
         })

@@ -43,7 +43,9 @@ pub struct SpectralAnalyzer {
     geometry: FrameGeometry,
     window: Vec<f64>,
     window_sum: f64,
-    spectrum: Spectrum,
+    /// One transform per lane of [`SpectralAnalyzer::analyse4`], so that each
+    /// frame's bins stay where its transform wrote them (the plan is shared).
+    spectra: [Spectrum; 4],
     mel26: MelFilterbank,
     mel8: MelFilterbank,
     cepstrum: Cepstrum,
@@ -57,7 +59,6 @@ pub struct SpectralAnalyzer {
     bands26: Vec<f64>,
     bands8: Vec<f64>,
     resampled: Vec<f32>,
-    lane_bins: [Vec<realfft::num_complex::Complex<f64>>; 4],
     lane_power: [Vec<f64>; 4],
     lane_bands26: [Vec<f64>; 4],
     lane_bands8: [Vec<f64>; 4],
@@ -84,7 +85,7 @@ impl SpectralAnalyzer {
             geometry,
             window,
             window_sum,
-            spectrum: Spectrum::new(k, n, symmetric_padding),
+            spectra: std::array::from_fn(|_| Spectrum::new(k, n, symmetric_padding)),
             mel26: MelFilterbank::new(26, 20.0, 8000.0, bin_hz, bins),
             mel8: MelFilterbank::new(N_LOGMEL, 20.0, 6500.0, bin_hz, bins),
             cepstrum: Cepstrum::new(26, 0, N_MFCC - 1, 22.0, 1e-8),
@@ -97,7 +98,6 @@ impl SpectralAnalyzer {
             bands26: vec![0.0; 26],
             bands8: vec![0.0; N_LOGMEL],
             resampled: Vec::new(),
-            lane_bins: Default::default(),
             lane_power: Default::default(),
             lane_bands26: std::array::from_fn(|_| vec![0.0; 26]),
             lane_bands8: std::array::from_fn(|_| vec![0.0; N_LOGMEL]),
@@ -155,7 +155,7 @@ impl SpectralAnalyzer {
         };
         preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
         apply_window(&self.emphasised, &self.window, &mut self.windowed);
-        let bins = self.spectrum.transform(&self.windowed);
+        let bins = self.spectra[0].transform(&self.windowed);
         power_spectrum(bins, &mut self.mags, &mut self.power);
         self.mel26.apply(&self.power, &mut self.bands26);
         self.cepstrum.apply(&self.bands26, &mut out.mfcc);
@@ -196,9 +196,7 @@ impl SpectralAnalyzer {
             out[l].loudness = loudness[l];
             preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
             apply_window(&self.emphasised, &self.window, &mut self.windowed);
-            let bins = self.spectrum.transform(&self.windowed);
-            self.lane_bins[l].clear();
-            self.lane_bins[l].extend_from_slice(bins);
+            let bins = self.spectra[l].transform(&self.windowed);
             power_spectrum(bins, &mut self.mags, &mut self.lane_power[l]);
         }
         let [p0, p1, p2, p3] = &self.lane_power;
@@ -214,9 +212,11 @@ impl SpectralAnalyzer {
                 *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
             }
         }
-        let [b0, b1, b2, b3] = &self.lane_bins;
-        self.resampler
-            .apply_lanes([b0, b1, b2, b3], &mut self.lane_resampled);
+        let [b0, b1, b2, b3] = &self.spectra;
+        self.resampler.apply_lanes(
+            [b0.last_bins(), b1.last_bins(), b2.last_bins(), b3.last_bins()],
+            &mut self.lane_resampled,
+        );
         let [r0, r1, r2, r3] = &self.lane_resampled;
         autocorrelation_lanes([r0, r1, r2, r3], LPC_ORDER)
             .map(|r| lpc_from_autocorrelation(&r, LPC_ORDER))
