@@ -177,7 +177,12 @@ impl SpectralBranch {
         }
         let [b0, b1, b2, b3] = &self.spectra;
         self.resampler.apply_lanes(
-            [b0.last_bins(), b1.last_bins(), b2.last_bins(), b3.last_bins()],
+            [
+                b0.last_bins(),
+                b1.last_bins(),
+                b2.last_bins(),
+                b3.last_bins(),
+            ],
             &mut self.lane_resampled,
         );
         std::array::from_fn(|l| {

@@ -214,7 +214,12 @@ impl SpectralAnalyzer {
         }
         let [b0, b1, b2, b3] = &self.spectra;
         self.resampler.apply_lanes(
-            [b0.last_bins(), b1.last_bins(), b2.last_bins(), b3.last_bins()],
+            [
+                b0.last_bins(),
+                b1.last_bins(),
+                b2.last_bins(),
+                b3.last_bins(),
+            ],
             &mut self.lane_resampled,
         );
         let [r0, r1, r2, r3] = &self.lane_resampled;
