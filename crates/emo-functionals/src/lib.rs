@@ -198,30 +198,39 @@ fn percentile_position(n: usize, p: f64) -> (f64, usize, usize) {
 /// Only the two order statistics it interpolates between must be in place (see
 /// [`place_ranks`]).
 pub fn percentile(sorted: &[f32], p: f64) -> f64 {
-    if sorted.is_empty() {
+    percentile_of(sorted.len(), p, |i| sorted[i])
+}
+
+/// [`percentile`] of `n` values whose order statistic r is `at(r)`.
+fn percentile_of(n: usize, p: f64, at: impl Fn(usize) -> f32) -> f64 {
+    if n == 0 {
         return 0.0;
     }
-    let (idx, i1, i2) = percentile_position(sorted.len(), p);
+    let (idx, i1, i2) = percentile_position(n, p);
     if i1 == i2 {
-        return f64::from(sorted[i1]);
+        return f64::from(at(i1));
     }
-    f64::from(sorted[i1]) * (i2 as f64 - idx) + f64::from(sorted[i2]) * (idx - i1 as f64)
+    f64::from(at(i1)) * (i2 as f64 - idx) + f64::from(at(i2)) * (idx - i1 as f64)
 }
 
 /// Reorders `v` so that `v[r]` is the r-th smallest value for every rank in
 /// `ranks` (ascending), as a full sort would leave it, by
 /// selection: a handful of percentiles need far less work than sorting.
 pub fn place_ranks<T: Ord>(v: &mut [T], ranks: &[usize]) {
+    place_ranks_from(v, ranks, 0)
+}
+
+/// [`place_ranks`] on `v`, the stretch of the whole that starts at rank `base`.
+fn place_ranks_from<T: Ord>(v: &mut [T], ranks: &[usize], base: usize) {
     if ranks.is_empty() || v.is_empty() {
         return;
     }
     let mid = ranks.len() / 2;
-    let r = ranks[mid];
+    let r = ranks[mid] - base;
     v.select_nth_unstable(r);
     let (left, right) = v.split_at_mut(r);
-    place_ranks(left, &ranks[..mid]);
-    let above: Vec<usize> = ranks[mid + 1..].iter().map(|&k| k - r - 1).collect();
-    place_ranks(&mut right[1..], &above);
+    place_ranks_from(left, &ranks[..mid], base);
+    place_ranks_from(&mut right[1..], &ranks[mid + 1..], base + r + 1);
 }
 
 /// An integer whose order is `f32::total_cmp`'s order of the floats.
@@ -259,27 +268,23 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
     let (m, t, ea, eq) = regression_result(x, m, t, &spread);
     let (sd, skew, kurt) = moments_result(x.len(), &spread);
     const PERCENTILES: [f64; 5] = [0.01, 0.25, 0.5, 0.75, 0.99];
-    let mut ranks: Vec<usize> = PERCENTILES
-        .iter()
-        .flat_map(|&p| {
-            let (_, a, b) = percentile_position(x.len(), p);
-            [a, b]
-        })
-        .collect();
+    let mut ranks = PERCENTILES
+        .map(|p| percentile_position(x.len(), p))
+        .map(|(_, a, b)| [a, b]);
+    let ranks = ranks.as_flattened_mut();
     ranks.sort_unstable();
-    ranks.dedup();
+    let mut count = 0;
+    for i in 0..ranks.len() {
+        if i == 0 || ranks[i] != ranks[count - 1] {
+            ranks[count] = ranks[i];
+            count += 1;
+        }
+    }
     // integer keys in `f32::total_cmp` order: comparisons of plain integers
     let mut keys: Vec<i32> = x.iter().map(|&v| total_order_key(v)).collect();
-    place_ranks(&mut keys, &ranks);
-    let mut sorted = vec![0.0f32; x.len()];
-    for &r in &ranks {
-        sorted[r] = from_total_order_key(keys[r]);
-    }
-    let q1 = percentile(&sorted, 0.25) as f32;
-    let q2 = percentile(&sorted, 0.5) as f32;
-    let q3 = percentile(&sorted, 0.75) as f32;
-    let p1 = percentile(&sorted, 0.01) as f32;
-    let p99 = percentile(&sorted, 0.99) as f32;
+    place_ranks(&mut keys, &ranks[..count]);
+    let at = |r: usize| from_total_order_key(keys[r]);
+    let [p1, q1, q2, q3, p99] = PERCENTILES.map(|p| percentile_of(x.len(), p, at) as f32);
     out.extend([
         imax as f32,
         imin as f32,
@@ -357,8 +362,8 @@ mod tests {
         assert!((f[19] - 0.2).abs() < 1e-7 && (f[20] - 0.2).abs() < 1e-7);
     }
 
-    /// The passes as the formulas read, one after another: the fused passes
-    /// give the same bits.
+    /// The passes as the formulas read, one after another, and percentiles by
+    /// a full sort: the fused passes and the selection give the same bits.
     #[test]
     fn fused_passes_equal_one_pass_per_statistic() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
@@ -405,6 +410,28 @@ mod tests {
                 m4 += d * d * (d * d);
             }
             let f = all(&x);
+            // percentiles by a full sort
+            let mut sorted = x.clone();
+            sorted.sort_unstable_by(f32::total_cmp);
+            let [p1, q1, q2, q3, p99] =
+                [0.01, 0.25, 0.5, 0.75, 0.99].map(|p| percentile(&sorted, p) as f32);
+            assert_eq!(
+                f[10..19].iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                [
+                    q1,
+                    q2,
+                    q3,
+                    q2 - q1,
+                    q3 - q2,
+                    q3 - q1,
+                    p1,
+                    p99,
+                    (p99 - p1).abs()
+                ]
+                .map(|v| v.to_bits())
+                .to_vec(),
+                "{n}"
+            );
             assert_eq!(f[0], imax as f32);
             assert_eq!(f[1], imin as f32);
             assert_eq!(f[2].to_bits(), mu.to_bits(), "{n}");
