@@ -238,6 +238,13 @@ impl Extractor {
     pub fn push(&mut self, block: &[f32]) {
         self.buf.extend_from_slice(block);
         self.total += block.len();
+        // no contour gets more rows than the 25 ms frames the samples so far
+        // hold: room for them once per block, not growth frame by frame
+        let rows = self.g25.count(self.total) + 1;
+        let contours = self.group1.iter_mut().chain([&mut self.f0_final]);
+        for c in contours.chain(self.jit.iter_mut()) {
+            c.reserve(rows.saturating_sub(c.len()));
+        }
         self.analyse(false);
         self.forget_used();
     }
