@@ -104,44 +104,38 @@ fn lag_group<const L: usize>(
     for (l, m) in mx.iter_mut().enumerate().take(lanes) {
         *m = run.up_to(x, s, t0 + l);
     }
-    // Second segments over the common length t0, lane l starting at s+t0+l.
+    // Second segments: lane l sums x[s+t0+l .. s+2(t0+l)).
     let mut my = if lanes == L {
-        lane_sums::<L>(&x[s + t0..s + 2 * t0 + L - 1], t0)
+        lane_sums::<L>(&x[s + t0..s + 2 * (t0 + L - 1)], t0)
     } else {
         lane_sums_plain::<L>(&x[s + t0..], t0, lanes)
     };
-    for l in 1..lanes {
-        for i in t0..t0 + l {
-            my[l] += x[s + t0 + l + i];
-        }
-    }
     for l in 0..lanes {
         let n = (t0 + l) as f64;
         mx[l] /= n;
         my[l] /= n;
     }
     // Centred products.
-    let (mut c, mut nx, mut ny) = if lanes == L {
-        lane_products::<L>(&x[s..s + t0], &x[s + t0..s + 2 * t0 + L - 1], mx, my)
+    let (c, nx, ny) = if lanes == L {
+        lane_products::<L>(
+            &x[s..s + t0 + L - 1],
+            &x[s + t0..s + 2 * (t0 + L - 1)],
+            t0,
+            mx,
+            my,
+        )
     } else {
-        lane_products_plain::<L>(&x[s..s + t0], &x[s + t0..], mx, my, lanes)
+        lane_products_plain::<L>(&x[s..], &x[s + t0..], t0, mx, my, lanes)
     };
     for l in 0..lanes {
-        let tau = t0 + l;
-        for i in t0..tau {
-            let a = x[s + i] - mx[l];
-            let b = x[s + tau + i] - my[l];
-            c[l] += a * b;
-            nx[l] += a * a;
-            ny[l] += b * b;
-        }
         cc[l] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
     }
 }
 
-/// `out[l] = Σ_{i<n} y[i+l]` for L lanes (4 or 8), each summed in increasing i.
+/// `out[l] = Σ_{i<n+l} y[i+l]` for L lanes (4 or 8), each summed in increasing
+/// i: lane l is the sum of a segment of n + l values starting at l.
 fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
-    // `y` holds n+L−1 values, as the AVX build reads.
+    // `y` holds n+2L−2 values, as the AVX build reads.
     #[cfg(target_arch = "x86_64")]
     if L.is_multiple_of(4) && std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: AVX is available (checked just above).
@@ -153,47 +147,64 @@ fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
 /// [`lane_sums`] for the first `lanes` lanes (the rest stay 0), portably.
 fn lane_sums_plain<const L: usize>(y: &[f64], n: usize, lanes: usize) -> [f64; L] {
     let mut acc = [0.0f64; L];
+    // all lanes side by side while they all take part, then the tails
     for i in 0..n {
         for l in 0..lanes {
+            acc[l] += y[i + l];
+        }
+    }
+    for i in n..n + lanes.saturating_sub(1) {
+        for l in (0..lanes).filter(|&l| i < n + l) {
             acc[l] += y[i + l];
         }
     }
     acc
 }
 
-/// For L lanes (4 or 8): Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)²,
-/// Σ (y[i+l]−my_l)², each summed in increasing i, i < len(x).
+/// For L lanes (4 or 8), over i < n + l in increasing i:
+/// Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)², Σ (y[i+l]−my_l)².
 fn lane_products<const L: usize>(
     x: &[f64],
     y: &[f64],
+    n: usize,
     mx: [f64; L],
     my: [f64; L],
 ) -> ([f64; L], [f64; L], [f64; L]) {
-    // `y` holds len(x)+L−1 values, as the AVX build reads.
+    // `x` holds n+L−1 values and `y` n+2L−2, as the AVX build reads.
     #[cfg(target_arch = "x86_64")]
     if L.is_multiple_of(4) && std::arch::is_x86_feature_detected!("avx") {
         // SAFETY: AVX is available (checked just above).
-        return unsafe { avx::lane_products::<L>(x, y, mx, my) };
+        return unsafe { avx::lane_products::<L>(x, y, n, mx, my) };
     }
-    lane_products_plain(x, y, mx, my, L)
+    lane_products_plain(x, y, n, mx, my, L)
 }
 
 /// [`lane_products`] for the first `lanes` lanes (the rest stay 0), portably.
 fn lane_products_plain<const L: usize>(
     x: &[f64],
     y: &[f64],
+    n: usize,
     mx: [f64; L],
     my: [f64; L],
     lanes: usize,
 ) -> ([f64; L], [f64; L], [f64; L]) {
     let (mut c, mut nx, mut ny) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
-    for (i, &xv) in x.iter().enumerate() {
+    // all lanes side by side while they all take part, then the tails
+    let mut step = |i: usize, l: usize| {
+        let a = x[i] - mx[l];
+        let b = y[i + l] - my[l];
+        c[l] += a * b;
+        nx[l] += a * a;
+        ny[l] += b * b;
+    };
+    for i in 0..n {
         for l in 0..lanes {
-            let a = xv - mx[l];
-            let b = y[i + l] - my[l];
-            c[l] += a * b;
-            nx[l] += a * a;
-            ny[l] += b * b;
+            step(i, l);
+        }
+    }
+    for i in n..n + lanes.saturating_sub(1) {
+        for l in (0..lanes).filter(|&l| i < n + l) {
+            step(i, l);
         }
     }
     (c, nx, ny)
@@ -201,19 +212,36 @@ fn lane_products_plain<const L: usize>(
 
 /// AVX versions: the same operations in the same order per lane (separate
 /// multiply and add, no FMA), so the results are bit-identical. L lanes are
-/// L/4 registers, each its own chain of additions.
+/// L/4 registers, each its own chain of additions. The first n steps run in
+/// every lane; in the L−1 steps after them lane l takes part while the step is
+/// below n + l, and the others add +0.0 (their terms masked to zero), which
+/// leaves a sum unchanged: a sum that starts at +0.0 is never −0.0.
 #[cfg(target_arch = "x86_64")]
 mod avx {
     use std::arch::x86_64::*;
 
+    /// Lanes of register r that still take part at tail step j (step n + j).
+    #[inline(always)]
+    unsafe fn tail_mask(r: usize, j: usize) -> __m256d {
+        let lane = _mm256_set_pd(3.0, 2.0, 1.0, 0.0);
+        let lane = _mm256_add_pd(lane, _mm256_set1_pd((4 * r) as f64));
+        _mm256_cmp_pd::<_CMP_GT_OQ>(lane, _mm256_set1_pd(j as f64))
+    }
+
     #[target_feature(enable = "avx")]
     pub unsafe fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
-        assert!(L.is_multiple_of(4) && L <= 8 && y.len() + 1 >= n + L);
+        assert!(L.is_multiple_of(4) && L <= 8 && y.len() + 2 >= n + 2 * L);
         let mut acc = [_mm256_setzero_pd(); 2];
         let g = L / 4;
         for i in 0..n {
             for (r, a) in acc.iter_mut().enumerate().take(g) {
                 *a = _mm256_add_pd(*a, _mm256_loadu_pd(y.as_ptr().add(i + 4 * r)));
+            }
+        }
+        for j in 0..L - 1 {
+            for (r, a) in acc.iter_mut().enumerate().take(g) {
+                let v = _mm256_loadu_pd(y.as_ptr().add(n + j + 4 * r));
+                *a = _mm256_add_pd(*a, _mm256_and_pd(v, tail_mask(r, j)));
             }
         }
         let mut out = [0.0f64; L];
@@ -227,10 +255,12 @@ mod avx {
     pub unsafe fn lane_products<const L: usize>(
         x: &[f64],
         y: &[f64],
+        n: usize,
         mx: [f64; L],
         my: [f64; L],
     ) -> ([f64; L], [f64; L], [f64; L]) {
-        assert!(L.is_multiple_of(4) && L <= 8 && y.len() + 1 >= x.len() + L);
+        assert!(L.is_multiple_of(4) && L <= 8);
+        assert!(x.len() + 1 >= n + L && y.len() + 2 >= n + 2 * L);
         let g = L / 4;
         let zero = _mm256_setzero_pd();
         let (mut vmx, mut vmy) = ([zero; 2], [zero; 2]);
@@ -239,7 +269,7 @@ mod avx {
             vmy[r] = _mm256_loadu_pd(my.as_ptr().add(4 * r));
         }
         let (mut c, mut nx, mut ny) = ([zero; 2], [zero; 2], [zero; 2]);
-        for (i, &xv) in x.iter().enumerate() {
+        for (i, &xv) in x[..n].iter().enumerate() {
             let xv = _mm256_set1_pd(xv);
             for r in 0..g {
                 let a = _mm256_sub_pd(xv, vmx[r]);
@@ -247,6 +277,18 @@ mod avx {
                 c[r] = _mm256_add_pd(c[r], _mm256_mul_pd(a, b));
                 nx[r] = _mm256_add_pd(nx[r], _mm256_mul_pd(a, a));
                 ny[r] = _mm256_add_pd(ny[r], _mm256_mul_pd(b, b));
+            }
+        }
+        for j in 0..L - 1 {
+            let i = n + j;
+            let xv = _mm256_set1_pd(x[i]);
+            for r in 0..g {
+                let m = tail_mask(r, j);
+                let a = _mm256_sub_pd(xv, vmx[r]);
+                let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i + 4 * r)), vmy[r]);
+                c[r] = _mm256_add_pd(c[r], _mm256_and_pd(_mm256_mul_pd(a, b), m));
+                nx[r] = _mm256_add_pd(nx[r], _mm256_and_pd(_mm256_mul_pd(a, a), m));
+                ny[r] = _mm256_add_pd(ny[r], _mm256_and_pd(_mm256_mul_pd(b, b), m));
             }
         }
         let mut o = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
@@ -617,31 +659,36 @@ mod tests {
         let y: Vec<f64> = (0..120)
             .map(|i| ((i * 31 % 17) as f64 - 8.0) * 0.37)
             .collect();
-        let x = &y[..100];
+        let n = 100;
         let bits = |v: &[f64]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         let (m4, m8) = (
             [0.1, -0.2, 0.3, 0.05],
             [0.1, -0.2, 0.3, 0.05, 0.7, -1.1, 0.0, 2.0],
         );
+        // the reads end where lane L−1 needs them to
+        let (y4, y8) = (&y[..n + 6], &y[..n + 14]);
         assert_eq!(
-            bits(&lane_sums::<4>(&y, 100)),
-            bits(&lane_sums_plain::<4>(&y, 100, 4))
+            bits(&lane_sums::<4>(y4, n)),
+            bits(&lane_sums_plain::<4>(y4, n, 4))
         );
         assert_eq!(
-            bits(&lane_sums::<8>(&y, 100)),
-            bits(&lane_sums_plain::<8>(&y, 100, 8))
+            bits(&lane_sums::<8>(y8, n)),
+            bits(&lane_sums_plain::<8>(y8, n, 8))
         );
+        // each lane sums n + l values, the tail included
+        let l5: f64 = y[5..n + 10].iter().sum();
+        assert_eq!(lane_sums::<8>(y8, n)[5].to_bits(), l5.to_bits());
         let (a, b) = (
-            lane_products::<4>(x, &y, m4, m4),
-            lane_products_plain::<4>(x, &y, m4, m4, 4),
+            lane_products::<4>(&y[..n + 3], y4, n, m4, m4),
+            lane_products_plain::<4>(&y[..n + 3], y4, n, m4, m4, 4),
         );
         assert_eq!(
             [bits(&a.0), bits(&a.1), bits(&a.2)],
             [bits(&b.0), bits(&b.1), bits(&b.2)]
         );
         let (a, b) = (
-            lane_products::<8>(x, &y, m8, m8),
-            lane_products_plain::<8>(x, &y, m8, m8, 8),
+            lane_products::<8>(&y[..n + 7], y8, n, m8, m8),
+            lane_products_plain::<8>(&y[..n + 7], y8, n, m8, m8, 8),
         );
         assert_eq!(
             [bits(&a.0), bits(&a.1), bits(&a.2)],
