@@ -1,6 +1,7 @@
 //! Re-synthesis of a frame at another rate from its spectrum (an inverse real DFT
 //! evaluated on a different time grid), band-limited to avoid aliasing.
 
+use crate::spectrum::Spectrum;
 use realfft::num_complex::Complex;
 use std::sync::Arc;
 
@@ -85,6 +86,16 @@ impl SpectralResampler {
     /// operations, so the results are bit-identical to four `apply` calls.
     pub fn apply_lanes(&self, bins: [&[Complex<f64>]; 4], outs: &mut [Vec<f32>; 4]) {
         self.apply_frames(bins, outs)
+    }
+
+    /// [`SpectralResampler::apply_lanes`] on the bins of the last transform
+    /// of each of four spectra.
+    pub fn apply_last_bins(&self, spectra: &[Spectrum; 4], outs: &mut [Vec<f32>; 4]) {
+        let [a, b, c, d] = spectra;
+        self.apply_lanes(
+            [a.last_bins(), b.last_bins(), c.last_bins(), d.last_bins()],
+            outs,
+        )
     }
 
     fn apply_frames<const F: usize>(&self, bins: [&[Complex<f64>]; F], outs: &mut [Vec<f32>; F]) {
@@ -195,7 +206,6 @@ unsafe fn accumulate_blocks_avx<const F: usize>(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::spectrum::Spectrum;
 
     #[test]
     fn identity_when_grid_is_unchanged_and_band_limited() {

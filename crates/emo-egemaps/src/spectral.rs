@@ -175,16 +175,8 @@ impl SpectralBranch {
             apply_window(f, &self.window, &mut self.windowed);
             self.spectra[l].transform(&self.windowed);
         }
-        let [b0, b1, b2, b3] = &self.spectra;
-        self.resampler.apply_lanes(
-            [
-                b0.last_bins(),
-                b1.last_bins(),
-                b2.last_bins(),
-                b3.last_bins(),
-            ],
-            &mut self.lane_resampled,
-        );
+        self.resampler
+            .apply_last_bins(&self.spectra, &mut self.lane_resampled);
         std::array::from_fn(|l| {
             magnitudes(self.spectra[l].last_bins(), &mut self.mags);
             let lpc = self.lpc_of_resampled(l + 1);

@@ -212,16 +212,8 @@ impl SpectralAnalyzer {
                 *o = if e > 1e-12 { e.ln() } else { 1e-12f64.ln() } as f32;
             }
         }
-        let [b0, b1, b2, b3] = &self.spectra;
-        self.resampler.apply_lanes(
-            [
-                b0.last_bins(),
-                b1.last_bins(),
-                b2.last_bins(),
-                b3.last_bins(),
-            ],
-            &mut self.lane_resampled,
-        );
+        self.resampler
+            .apply_last_bins(&self.spectra, &mut self.lane_resampled);
         let [r0, r1, r2, r3] = &self.lane_resampled;
         autocorrelation_lanes([r0, r1, r2, r3], LPC_ORDER)
             .map(|r| lpc_from_autocorrelation(&r, LPC_ORDER))
