@@ -229,7 +229,8 @@ def main():
     shown = ("peak_f32", "peak_f64", "table_stream_f32", "lagged_products_f64", "serial_f32")
     print(f"sustained single-core rates ({width}-bit registers, fused multiply-adds), Gflop/s: "
           + ", ".join(f"{k} {rates[k] / 1e9:.1f}" for k in shown if k in rates)
-          + f"; square roots (sqrt_f32), G/s: {rates['sqrt_f32'] / 1e9:.2f}")
+          + f"; square roots, G/s: sqrt_f32 {rates['sqrt_f32'] / 1e9:.2f}"
+          + (f", sqrt_f64 {rates['sqrt_f64'] / 1e9:.2f}" if "sqrt_f64" in rates else ""))
     print()
     print("| block | time now (s) | share | work (Mflop per s of audio) | floor kernel | floor (s) | now / floor |")
     print("|---|---|---|---|---|---|---|")

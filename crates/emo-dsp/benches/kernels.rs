@@ -5,7 +5,8 @@
 //! the rate of its shape).
 //!
 //! `cargo bench -p emo-dsp --bench kernels` prints one line per kernel:
-//! `kernel <name> <Gflop/s>` (for `sqrt_f32`, billions of roots per second).
+//! `kernel <name> <Gflop/s>` (for `sqrt_f32` and `sqrt_f64`, billions of roots
+//! per second).
 // AVX-512 intrinsics are newer than the workspace's minimum Rust version; this
 // benchmark is only built by `cargo bench`, on the toolchain at hand.
 #![allow(clippy::incompatible_msrv)]
@@ -117,6 +118,15 @@ mod x86 {
         _mm256_sqrt_ps,
         _mm256_add_ps,
         8
+    );
+    roots!(
+        sqrt_f64_256,
+        "avx",
+        __m256d,
+        _mm256_set1_pd,
+        _mm256_sqrt_pd,
+        _mm256_add_pd,
+        4
     );
     roots!(
         sqrt_f32_512,
@@ -242,6 +252,11 @@ fn main() {
             avx512.then(|| rate(reps, || unsafe { x86::sqrt_f32_512(it) })),
         ];
         report("sqrt_f32", roots.into_iter().flatten().reduce(f64::max));
+        // for comparison: the double-precision root the magnitudes take
+        report(
+            "sqrt_f64",
+            avx.then(|| rate(reps, || unsafe { x86::sqrt_f64_256(it) })),
+        );
         let (rows, n) = (136, 275);
         let c: Vec<f32> = (0..rows * n).map(|i| (i as f32 * 0.001).cos()).collect();
         let s: Vec<f32> = (0..rows * n).map(|i| (i as f32 * 0.001).sin()).collect();
