@@ -273,16 +273,17 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
         .map(|(_, a, b)| [a, b]);
     let ranks = ranks.as_flattened_mut();
     ranks.sort_unstable();
-    let mut count = 0;
+    // the distinct ranks first (an index falls on a rank for both its neighbours)
+    let mut distinct = 0;
     for i in 0..ranks.len() {
-        if i == 0 || ranks[i] != ranks[count - 1] {
-            ranks[count] = ranks[i];
-            count += 1;
+        if i == 0 || ranks[i] != ranks[distinct - 1] {
+            ranks[distinct] = ranks[i];
+            distinct += 1;
         }
     }
     // integer keys in `f32::total_cmp` order: comparisons of plain integers
     let mut keys: Vec<i32> = x.iter().map(|&v| total_order_key(v)).collect();
-    place_ranks(&mut keys, &ranks[..count]);
+    place_ranks(&mut keys, &ranks[..distinct]);
     let at = |r: usize| from_total_order_key(keys[r]);
     let [p1, q1, q2, q3, p99] = PERCENTILES.map(|p| percentile_of(x.len(), p, at) as f32);
     out.extend([
