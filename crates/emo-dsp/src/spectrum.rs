@@ -67,6 +67,17 @@ impl<T: SpectrumFloat> RealSpectrum<T> {
         self.output.len()
     }
 
+    /// `L` transforms sharing one plan (each with its own buffers), for frames
+    /// analysed side by side whose bins must all stay available.
+    pub fn lanes<const L: usize>(
+        fft_len: usize,
+        frame_len: usize,
+        symmetric_padding: bool,
+    ) -> [Self; L] {
+        let one = Self::new(fft_len, frame_len, symmetric_padding);
+        std::array::from_fn(|_| one.clone())
+    }
+
     /// Transforms a frame; returns bins 0..=K/2 (unnormalised, `X[k] = Σ x[n]e^{−2πikn/K}`).
     pub fn transform(&mut self, frame: &[f32]) -> &[Complex<T>] {
         let k = 2 * self.input.len();
@@ -429,6 +440,25 @@ mod tests {
                 "f32 {k} {n} then {}",
                 n / 2
             );
+        }
+    }
+
+    #[test]
+    fn lanes_keep_their_own_bins() {
+        let mut lanes = Spectrum::lanes::<3>(512, 400, true);
+        let frames: Vec<Vec<f32>> = (0..3)
+            .map(|l| {
+                (0..400)
+                    .map(|i| ((i * (l + 2)) as f32 * 0.01).sin())
+                    .collect()
+            })
+            .collect();
+        for (s, f) in lanes.iter_mut().zip(&frames) {
+            s.transform(f);
+        }
+        for (s, f) in lanes.iter().zip(&frames) {
+            let mut fresh = Spectrum::new(512, 400, true);
+            assert_eq!(bits(s.last_bins()), bits(fresh.transform(f)));
         }
     }
 

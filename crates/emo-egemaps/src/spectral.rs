@@ -132,7 +132,7 @@ impl SpectralBranch {
         SpectralBranch {
             geometry,
             window: hamming(n),
-            spectra: std::array::from_fn(|_| Spectrum::new(k, n, true)),
+            spectra: Spectrum::lanes(k, n, true),
             slopes,
             log_bins,
             flux_bins: bin_range(0.0, FLUX_HI_HZ, &freqs),

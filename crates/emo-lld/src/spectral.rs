@@ -85,7 +85,7 @@ impl SpectralAnalyzer {
             geometry,
             window,
             window_sum,
-            spectra: std::array::from_fn(|_| Spectrum::new(k, n, symmetric_padding)),
+            spectra: Spectrum::lanes(k, n, symmetric_padding),
             mel26: MelFilterbank::new(26, 20.0, 8000.0, bin_hz, bins),
             mel8: MelFilterbank::new(N_LOGMEL, 20.0, 6500.0, bin_hz, bins),
             cepstrum: Cepstrum::new(26, 0, N_MFCC - 1, 22.0, 1e-8),
