@@ -135,12 +135,8 @@ fn lag_group<const L: usize>(
 /// `out[l] = Σ_{i<n+l} y[i+l]` for L lanes (4 or 8), each summed in increasing
 /// i: lane l is the sum of a segment of n + l values starting at l.
 fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
-    // `y` holds n+2L−2 values, as the AVX build reads.
-    #[cfg(target_arch = "x86_64")]
-    if L.is_multiple_of(4) && std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { avx::lane_sums::<L>(y, n) };
-    }
+    // `y` holds n+2L−2 values and L is 4 or 8, as the AVX build asserts.
+    return_if_avx!(avx::lane_sums::<L>(y, n));
     lane_sums_plain(y, n, L)
 }
 
@@ -170,12 +166,9 @@ fn lane_products<const L: usize>(
     mx: [f64; L],
     my: [f64; L],
 ) -> ([f64; L], [f64; L], [f64; L]) {
-    // `x` holds n+L−1 values and `y` n+2L−2, as the AVX build reads.
-    #[cfg(target_arch = "x86_64")]
-    if L.is_multiple_of(4) && std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { avx::lane_products::<L>(x, y, n, mx, my) };
-    }
+    // `x` holds n+L−1 values, `y` n+2L−2, and L is 4 or 8, as the AVX build
+    // asserts.
+    return_if_avx!(avx::lane_products::<L>(x, y, n, mx, my));
     lane_products_plain(x, y, n, mx, my, L)
 }
 
