@@ -64,6 +64,12 @@ fn chebyshev(coef: &[f32], x: f32) -> f32 {
     -b1 + 0.5 * x2 * b0 + coef[m]
 }
 
+/// The LSP of a root x = cos ω: ω, taken in double and rounded to `f32`
+/// (the one-by-one and the lock-step searches both give their roots so).
+fn angle(x: f32) -> f32 {
+    f64::from(x).acos() as f32
+}
+
 fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
     let (pp, qq) = sum_difference_polynomials(a);
     let mut roots = 0;
@@ -94,7 +100,7 @@ fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
                     }
                 }
                 xm = xm.clamp(-1.0, 1.0);
-                *f = f64::from(xm).acos() as f32;
+                *f = angle(xm);
                 xl = xm;
                 searching = false;
             } else {
@@ -127,10 +133,7 @@ pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
             let (roots, found) = unsafe { avx::lock_step(&chebyshev_lanes(lanes)) };
             for (l, x) in chunk.iter().enumerate() {
                 out.push(if roots[l] == 8 {
-                    found[l]
-                        .iter()
-                        .map(|&x| f64::from(x).acos() as f32)
-                        .collect()
+                    found[l].iter().map(|&x| angle(x)).collect()
                 } else {
                     lsp_from_lpc(x)
                 });
