@@ -158,14 +158,26 @@ impl LogFrequencySpectrum {
         work: &mut LaneScaleWork,
         outs: &mut [Vec<f32>; LANES],
     ) {
-        for (l, mag) in mags.iter().enumerate() {
-            self.shape(mag, &mut work.y[l], &mut work.flags);
-            work.out[l].resize(self.n_out, 0.0);
-        }
+        self.shape_group(mags, work);
         let [y0, y1, y2, y3] = &work.y;
         let [o0, o1, o2, o3] = &mut work.out;
         self.spline
             .eval_lanes([y0, y1, y2, y3], &mut work.lanes, [o0, o1, o2, o3]);
+        self.finish_group(work, outs);
+    }
+
+    /// The spline inputs of a group of four spectra, and room for its results.
+    #[inline(always)]
+    fn shape_group(&self, mags: [&[f32]; LANES], work: &mut LaneScaleWork) {
+        for (l, mag) in mags.iter().enumerate() {
+            self.shape(mag, &mut work.y[l], &mut work.flags);
+            work.out[l].resize(self.n_out, 0.0);
+        }
+    }
+
+    /// A group's spline results, finished into `outs`.
+    #[inline(always)]
+    fn finish_group(&self, work: &LaneScaleWork, outs: &mut [Vec<f32>; LANES]) {
         for (out, res) in outs.iter_mut().zip(&work.out) {
             self.finish(res, out);
         }
@@ -204,10 +216,7 @@ impl LogFrequencySpectrum {
         outs: &mut [[Vec<f32>; LANES]; 2],
     ) {
         for (g, w) in work.iter_mut().enumerate() {
-            for l in 0..LANES {
-                self.shape(mags[g * LANES + l], &mut w.y[l], &mut w.flags);
-                w.out[l].resize(self.n_out, 0.0);
-            }
+            self.shape_group(std::array::from_fn(|l| mags[g * LANES + l]), w);
         }
         let [w0, w1] = work;
         let ([y0, y1, y2, y3], [y4, y5, y6, y7]) = (&w0.y, &w1.y);
@@ -218,9 +227,7 @@ impl LogFrequencySpectrum {
             [o0, o1, o2, o3, o4, o5, o6, o7],
         );
         for (outs, w) in outs.iter_mut().zip(work.iter()) {
-            for (out, res) in outs.iter_mut().zip(&w.out) {
-                self.finish(res, out);
-            }
+            self.finish_group(w, outs);
         }
     }
 }
