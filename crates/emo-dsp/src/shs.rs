@@ -80,23 +80,25 @@ impl LogFrequencySpectrum {
         self.n_out == 0
     }
 
-    /// The spline's input: magnitudes as f64, peak-enhanced and smoothed as set.
+    /// The spline's input: magnitudes as f64, peak-enhanced and smoothed as
+    /// set (`raw` is scratch for the values before smoothing).
     #[inline(always)]
-    fn shape(&self, mag: &[f32], y: &mut Vec<f64>, flags: &mut Vec<u8>) {
-        y.clear();
+    fn shape(&self, mag: &[f32], y: &mut Vec<f64>, raw: &mut Vec<f64>, flags: &mut Vec<u8>) {
+        let x = if self.opts.smooth { &mut *raw } else { &mut *y };
+        x.clear();
         if self.opts.enhance_peaks {
             // the maxima of the f32 magnitudes are those of their f64 values
             let keep = kept_bins(mag, flags);
-            y.extend(
+            x.extend(
                 mag.iter()
                     .zip(keep)
                     .map(|(&v, &k)| zero_unless(f64::from(v), k)),
             );
         } else {
-            y.extend(mag.iter().map(|&v| f64::from(v)));
+            x.extend(mag.iter().map(|&v| f64::from(v)));
         }
         if self.opts.smooth {
-            smooth_121(y);
+            smooth_121(raw, y);
         }
     }
 
@@ -120,7 +122,7 @@ impl LogFrequencySpectrum {
 
     /// Scales one magnitude spectrum.
     pub fn apply(&self, mag: &[f32], work: &mut SplineWork, out: &mut Vec<f32>) {
-        self.shape(mag, &mut work.y, &mut work.flags);
+        self.shape(mag, &mut work.y, &mut work.raw, &mut work.flags);
         work.out.resize(self.n_out, 0.0);
         self.spline
             .eval(&work.y, &mut work.y2, &mut work.u, &mut work.out);
@@ -170,7 +172,7 @@ impl LogFrequencySpectrum {
     #[inline(always)]
     fn shape_group(&self, mags: [&[f32]; LANES], work: &mut LaneScaleWork) {
         for (l, mag) in mags.iter().enumerate() {
-            self.shape(mag, &mut work.y[l], &mut work.flags);
+            self.shape(mag, &mut work.y[l], &mut work.raw, &mut work.flags);
             work.out[l].resize(self.n_out, 0.0);
         }
     }
@@ -236,6 +238,7 @@ impl LogFrequencySpectrum {
 #[derive(Debug, Default, Clone)]
 pub struct LaneScaleWork {
     y: [Vec<f64>; LANES],
+    raw: Vec<f64>,
     flags: Vec<u8>,
     out: [Vec<f64>; LANES],
     lanes: LaneWork,
@@ -245,6 +248,7 @@ pub struct LaneScaleWork {
 #[derive(Debug, Default, Clone)]
 pub struct SplineWork {
     y: Vec<f64>,
+    raw: Vec<f64>,
     flags: Vec<u8>,
     y2: Vec<f64>,
     u: Vec<f64>,
@@ -307,16 +311,18 @@ fn kept_bins<'a, T: PartialOrd + Copy>(a: &[T], flags: &'a mut Vec<u8>) -> &'a [
         *f = u8::from((a[i + 1] > a[i]) & (a[i + 1] >= a[i + 2]));
     }
     peak[n + 1] = u8::from(a[n - 1] > a[n - 2]);
-    let count: usize = peak.iter().map(|&f| usize::from(f)).sum();
-    if count < 2 {
-        // none: all kept; one: the first three only
-        for (i, k) in keep.iter_mut().enumerate() {
-            *k = u8::from(count == 0 || i < 3);
+    let first = peak.iter().position(|&f| f != 0);
+    let last = peak.iter().rposition(|&f| f != 0);
+    let (first, last) = match (first, last) {
+        (Some(first), Some(last)) if first != last => (first - 2, last - 2),
+        (first, _) => {
+            // none: all kept; one: the first three only
+            for (i, k) in keep.iter_mut().enumerate() {
+                *k = u8::from(first.is_none() || i < 3);
+            }
+            return keep;
         }
-        return keep;
-    }
-    let first = peak.iter().position(|&f| f != 0).unwrap_or(2) - 2;
-    let last = peak.iter().rposition(|&f| f != 0).unwrap_or(n + 1) - 2;
+    };
     // bin i is peak[i + 2]: near a maximum if any of peak[i..=i + 4] is set
     // (five shifted slices OR-ed, which vectorises); kept anyway outside
     // first..=last
@@ -370,30 +376,26 @@ fn for_each_marked<T>(
     }
 }
 
-/// In-place `(a_orig[i−1] + 2a[i] + a[i+1])/4` for all but the last bin
-/// (`a_orig[−1] = 0`).
+/// `out[i] = (x[i−1] + 2x[i] + x[i+1])/4` for all but the last bin (`x[−1] =
+/// 0`), which is copied. Out of place, so every term is a plain load and the
+/// arithmetic vectorises.
 #[inline(always)]
-pub fn smooth_121(a: &mut [f64]) {
-    let n = a.len().saturating_sub(1);
-    let mut prev = 0.0;
-    // four bins at a time (read before any of them is written), so the
-    // arithmetic vectorises; then the rest one by one
-    let mut i = 0;
-    while i + 4 <= n {
-        let cur: [f64; 4] = std::array::from_fn(|j| a[i + j]);
-        let next: [f64; 4] = std::array::from_fn(|j| a[i + j + 1]);
-        let before = [prev, cur[0], cur[1], cur[2]];
-        for j in 0..4 {
-            a[i + j] = (before[j] + 2.0 * cur[j] + next[j]) / 4.0;
-        }
-        prev = cur[3];
-        i += 4;
+pub fn smooth_121(x: &[f64], out: &mut Vec<f64>) {
+    out.clear();
+    let n = x.len();
+    if n < 2 {
+        out.extend_from_slice(x);
+        return;
     }
-    for i in i..n {
-        let cur = a[i];
-        a[i] = (prev + 2.0 * cur + a[i + 1]) / 4.0;
-        prev = cur;
-    }
+    out.push((0.0 + 2.0 * x[0] + x[1]) / 4.0);
+    out.extend(
+        x[..n - 2]
+            .iter()
+            .zip(&x[1..n - 1])
+            .zip(&x[2..])
+            .map(|((&before, &cur), &next)| (before + 2.0 * cur + next) / 4.0),
+    );
+    out.push(x[n - 1]);
 }
 
 /// Subharmonic summation settings.
@@ -618,6 +620,13 @@ mod tests {
         keep_peaks(&mut a, &mut Vec::new());
         // peaks at 1 and 8: zero bins 4..=5
         assert_eq!(a, vec![0.0, 5.0, 1.0, 1.0, 0.0, 0.0, 1.0, 1.0, 6.0, 0.0]);
+        // no maximum: all kept; one: the first three bins only
+        let mut flat = vec![1.0; 6];
+        keep_peaks(&mut flat, &mut Vec::new());
+        assert_eq!(flat, vec![1.0; 6]);
+        let mut rising = vec![1.0, 2.0, 3.0, 4.0, 5.0, 6.0];
+        keep_peaks(&mut rising, &mut Vec::new());
+        assert_eq!(rising, vec![1.0, 2.0, 3.0, 0.0, 0.0, 0.0]);
     }
 
     /// The definition, written plainly: flags first, then zeroing.
@@ -672,12 +681,21 @@ mod tests {
 
     #[test]
     fn smoothing_121() {
-        let mut a = vec![4.0, 0.0, 8.0, 4.0];
-        smooth_121(&mut a);
+        let mut a = Vec::new();
+        smooth_121(&[4.0, 0.0, 8.0, 4.0], &mut a);
         assert_eq!(a, vec![2.0, 3.0, 5.0, 4.0]);
-        // four at a time gives what one at a time gives, at every length
+        // the vectorised loop gives the bits of the definition, at every length
+        // (the first bin's 0 + 2·(−0) is +0, as the definition's)
         for n in 0usize..40 {
-            let x: Vec<f64> = (0..n).map(|i| ((i * 37 % 11) as f64 * 0.3).sin()).collect();
+            let x: Vec<f64> = (0..n)
+                .map(|i| {
+                    if i == 0 {
+                        -0.0
+                    } else {
+                        ((i * 37 % 11) as f64 * 0.3).sin()
+                    }
+                })
+                .collect();
             let mut want = x.clone();
             let mut prev = 0.0;
             for i in 0..n.saturating_sub(1) {
@@ -685,8 +703,8 @@ mod tests {
                 want[i] = (prev + 2.0 * cur + want[i + 1]) / 4.0;
                 prev = cur;
             }
-            let mut got = x;
-            smooth_121(&mut got);
+            let mut got = vec![7.0; 3];
+            smooth_121(&x, &mut got);
             assert_eq!(
                 got.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
                 want.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
