@@ -14,8 +14,21 @@ pub struct NaturalSpline {
     /// 1/(x[i+1] − x[i]) and 6/(x[i+1] − x[i−1]).
     inv_dx: Vec<f64>,
     six_over_span: Vec<f64>,
-    /// For each target: bracketing knot `lo` and the weights a, b and h²/6.
-    targets: Vec<(usize, f64, f64, f64)>,
+    /// For each target, its place between the knots.
+    targets: Vec<Target>,
+}
+
+/// An evaluation point between knots `lo` and `lo + 1`, h apart: the weights
+/// a and b of the line, a³ − a and b³ − b of the curvatures, and h²/6, all
+/// fixed by the grids (the cubic is `a·y_lo + b·y_hi + (a3·y2_lo + b3·y2_hi)·h26`).
+#[derive(Debug, Clone, Copy)]
+struct Target {
+    lo: usize,
+    a: f64,
+    b: f64,
+    a3: f64,
+    b3: f64,
+    h26: f64,
 }
 
 impl NaturalSpline {
@@ -66,7 +79,14 @@ impl NaturalSpline {
                 let h = x[hi] - x[lo];
                 let a = (x[hi] - t) / h;
                 let b = (t - x[lo]) / h;
-                (lo, a, b, h * h / 6.0)
+                Target {
+                    lo,
+                    a,
+                    b,
+                    a3: a * a * a - a,
+                    b3: b * b * b - b,
+                    h26: h * h / 6.0,
+                }
             })
             .collect();
         NaturalSpline {
@@ -97,10 +117,9 @@ impl NaturalSpline {
         for k in (0..n - 1).rev() {
             y2[k] = self.y2_coef[k] * y2[k + 1] + u[k];
         }
-        for (o, &(lo, a, b, h26)) in out.iter_mut().zip(&self.targets) {
-            let hi = lo + 1;
-            *o =
-                a * y[lo] + b * y[hi] + ((a * a * a - a) * y2[lo] + (b * b * b - b) * y2[hi]) * h26;
+        for (o, t) in out.iter_mut().zip(&self.targets) {
+            let (lo, hi) = (t.lo, t.lo + 1);
+            *o = t.a * y[lo] + t.b * y[hi] + (t.a3 * y2[lo] + t.b3 * y2[hi]) * t.h26;
         }
     }
 }
@@ -252,8 +271,14 @@ impl NaturalSpline {
         while t + 4 <= m {
             let mut r = [_mm256_setzero_pd(); 4];
             for (q, rq) in r.iter_mut().enumerate() {
-                let (lo, a, b, h26) = self.targets[t + q];
-                let (a3, b3) = (a * a * a - a, b * b * b - b);
+                let Target {
+                    lo,
+                    a,
+                    b,
+                    a3,
+                    b3,
+                    h26,
+                } = self.targets[t + q];
                 let ylo = _mm256_loadu_pd(y[lo].as_ptr());
                 let yhi = _mm256_loadu_pd(y[lo + 1].as_ptr());
                 let dlo = _mm256_loadu_pd(y2[lo].as_ptr());
@@ -357,12 +382,12 @@ impl NaturalSpline {
         outs: [&mut [f64]; LANES],
     ) {
         let [o0, o1, o2, o3] = outs;
-        for (t, &(lo, a, b, h26)) in self.targets.iter().enumerate().skip(from) {
-            let hi = lo + 1;
-            let (a3, b3) = (a * a * a - a, b * b * b - b);
+        for (t, p) in self.targets.iter().enumerate().skip(from) {
+            let (lo, hi) = (p.lo, p.lo + 1);
             let mut r = [0.0; LANES];
             for l in 0..LANES {
-                r[l] = a * y[lo][l] + b * y[hi][l] + (a3 * y2[lo][l] + b3 * y2[hi][l]) * h26;
+                r[l] =
+                    p.a * y[lo][l] + p.b * y[hi][l] + (p.a3 * y2[lo][l] + p.b3 * y2[hi][l]) * p.h26;
             }
             o0[t] = r[0];
             o1[t] = r[1];
