@@ -96,32 +96,71 @@ impl MelFilterbank {
         }
     }
 
-    /// [`MelFilterbank::apply`] for four spectra, bit-identical to four calls:
-    /// each band's four sums run side by side, so their chains of dependent
-    /// additions overlap.
-    pub fn apply4(&self, power: [&[f64]; 4], out: [&mut [f64]; 4]) {
-        let [o0, o1, o2, o3] = out;
-        for (b, (start, ws)) in self.bands.iter().enumerate() {
-            let p = power.map(|p| p.get(*start..).unwrap_or(&[]));
-            let len = p.iter().map(|x| x.len()).min().unwrap_or(0).min(ws.len());
-            let mut acc = [0.0f64; 4];
-            for (i, w) in ws[..len].iter().enumerate() {
-                for l in 0..4 {
-                    acc[l] += w * p[l][i];
-                }
-            }
-            // a spectrum shorter than the others ends its band early, as in `apply`
+    /// [`MelFilterbank::apply`] for four spectra stored lane-major
+    /// (`power[k][l]` is bin k of spectrum l), bit-identical to four calls:
+    /// each band's four sums run side by side, and two bands at a time, so
+    /// eight chains of dependent additions overlap.
+    pub fn apply_lanes(&self, power: &[[f64; 4]], out: [&mut [f64]; 4]) {
+        return_if_avx!(self.apply_lanes_avx(power, out));
+        self.apply_lanes_plain(power, out)
+    }
+
+    /// [`MelFilterbank::apply_lanes`] compiled for AVX (four lanes in one register).
+    #[cfg(target_arch = "x86_64")]
+    #[target_feature(enable = "avx")]
+    unsafe fn apply_lanes_avx(&self, power: &[[f64; 4]], out: [&mut [f64]; 4]) {
+        self.apply_lanes_plain(power, out)
+    }
+
+    #[inline(always)]
+    fn apply_lanes_plain(&self, power: &[[f64; 4]], mut out: [&mut [f64]; 4]) {
+        // a band's weights and the bins they meet (fewer where the spectrum ends)
+        fn taps<'a>(
+            band: &'a (usize, Vec<f64>),
+            power: &'a [[f64; 4]],
+        ) -> (&'a [f64], &'a [[f64; 4]]) {
+            let (start, ws) = band;
+            let p = power.get(*start..).unwrap_or(&[]);
+            let n = ws.len().min(p.len());
+            (&ws[..n], &p[..n])
+        }
+        let add = |acc: &mut [f64; 4], w: f64, x: &[f64; 4]| {
             for l in 0..4 {
-                for (w, x) in ws.iter().zip(p[l]).skip(len) {
-                    acc[l] += w * x;
+                acc[l] += w * x[l];
+            }
+        };
+        let mut sums = [[0.0f64; 4]; 2];
+        for (pair, bands) in self.bands.chunks(2).enumerate() {
+            let (wa, pa) = taps(&bands[0], power);
+            let (wb, pb) = bands.get(1).map_or((&[][..], &[][..]), |b| taps(b, power));
+            let both = wa.len().min(wb.len());
+            let [a, b] = &mut sums;
+            (*a, *b) = ([0.0; 4], [0.0; 4]);
+            for i in 0..both {
+                add(a, wa[i], &pa[i]);
+                add(b, wb[i], &pb[i]);
+            }
+            for i in both..wa.len() {
+                add(a, wa[i], &pa[i]);
+            }
+            for i in both..wb.len() {
+                add(b, wb[i], &pb[i]);
+            }
+            for (j, acc) in sums.iter().enumerate().take(bands.len()) {
+                for (o, &v) in out.iter_mut().zip(acc) {
+                    o[2 * pair + j] = v;
                 }
             }
-            o0[b] = acc[0];
-            o1[b] = acc[1];
-            o2[b] = acc[2];
-            o3[b] = acc[3];
         }
     }
+}
+
+/// Bins of four spectra side by side (`out[k][l]` is bin k of spectrum l),
+/// as [`MelFilterbank::apply_lanes`] reads them.
+pub fn interleave4(power: [&[f64]; 4], out: &mut Vec<[f64; 4]>) {
+    let n = power.iter().map(|p| p.len()).min().unwrap_or(0);
+    out.clear();
+    out.extend((0..n).map(|k| power.map(|p| p[k])));
 }
 
 #[cfg(test)]
@@ -198,10 +237,13 @@ mod tests {
         let [a, b, c, d] = &mut four[..] else {
             unreachable!()
         };
-        fb.apply4(
+        let mut lanes = Vec::new();
+        interleave4(
             [&spectra[0], &spectra[1], &spectra[2], &spectra[3]],
-            [a, b, c, d],
+            &mut lanes,
         );
+        assert_eq!(lanes.len(), 257);
+        fb.apply_lanes(&lanes, [a, b, c, d]);
         for l in 0..4 {
             let mut one = vec![0.0; 26];
             fb.apply(&spectra[l], &mut one);
@@ -209,6 +251,23 @@ mod tests {
                 .iter()
                 .zip(&four[l])
                 .all(|(p, q)| p.to_bits() == q.to_bits()));
+        }
+        // an odd number of bands, and a spectrum that ends inside the last ones
+        let fb = MelFilterbank::new(7, 20.0, 6500.0, 31.25, 257);
+        let short: Vec<&[f64]> = spectra.iter().map(|s| &s[..180]).collect();
+        interleave4([short[0], short[1], short[2], short[3]], &mut lanes);
+        let mut four = vec![vec![0.0; 7]; 4];
+        let [a, b, c, d] = &mut four[..] else {
+            unreachable!()
+        };
+        fb.apply_lanes(&lanes, [a, b, c, d]);
+        for l in 0..4 {
+            let mut one = vec![0.0; 7];
+            fb.apply(short[l], &mut one);
+            assert_eq!(
+                one.iter().map(|v| v.to_bits()).collect::<Vec<_>>(),
+                four[l].iter().map(|v| v.to_bits()).collect::<Vec<_>>()
+            );
         }
     }
 }

@@ -3,7 +3,7 @@
 use crate::quirks::LoudnessMode;
 use emo_dsp::lpc::{autocorrelation, autocorrelation_lanes, lpc_from_autocorrelation};
 use emo_dsp::lsp::{lsp_from_lpc, lsp_from_lpc_many};
-use emo_dsp::mel::MelFilterbank;
+use emo_dsp::mel::{interleave4, MelFilterbank};
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
 use emo_dsp::spectrum::{magnitudes, Spectrum};
@@ -60,6 +60,8 @@ pub struct SpectralAnalyzer {
     bands8: Vec<f64>,
     resampled: Vec<f32>,
     lane_power: [Vec<f64>; 4],
+    /// The four power spectra bin by bin, as the filterbanks read them.
+    power_lanes: Vec<[f64; 4]>,
     lane_bands26: [Vec<f64>; 4],
     lane_bands8: [Vec<f64>; 4],
     lane_resampled: [Vec<f32>; 4],
@@ -99,6 +101,7 @@ impl SpectralAnalyzer {
             bands8: vec![0.0; N_LOGMEL],
             resampled: Vec::new(),
             lane_power: Default::default(),
+            power_lanes: Vec::new(),
             lane_bands26: std::array::from_fn(|_| vec![0.0; 26]),
             lane_bands8: std::array::from_fn(|_| vec![0.0; N_LOGMEL]),
             lane_resampled: Default::default(),
@@ -200,12 +203,13 @@ impl SpectralAnalyzer {
             power_spectrum(bins, &mut self.mags, &mut self.lane_power[l]);
         }
         let [p0, p1, p2, p3] = &self.lane_power;
+        interleave4([p0, p1, p2, p3], &mut self.power_lanes);
         let [b0, b1, b2, b3] = &mut self.lane_bands26;
         self.mel26
-            .apply4([p0, p1, p2, p3], [&mut b0[..], b1, b2, b3]);
+            .apply_lanes(&self.power_lanes, [&mut b0[..], b1, b2, b3]);
         let [b0, b1, b2, b3] = &mut self.lane_bands8;
         self.mel8
-            .apply4([p0, p1, p2, p3], [&mut b0[..], b1, b2, b3]);
+            .apply_lanes(&self.power_lanes, [&mut b0[..], b1, b2, b3]);
         for (l, o) in out.iter_mut().enumerate().take(4) {
             self.cepstrum.apply(&self.lane_bands26[l], &mut o.mfcc);
             for (o, &e) in o.log_mel.iter_mut().zip(&self.lane_bands8[l]) {
