@@ -126,11 +126,11 @@ pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
     #[cfg(target_arch = "x86_64")]
     if std::arch::is_x86_feature_detected!("avx") && a.iter().all(|x| x.len() == 8) {
         let mut out = Vec::with_capacity(a.len());
-        for chunk in a.chunks(LANES) {
-            // a short last chunk fills its spare lanes with its last predictor
-            let lanes = std::array::from_fn(|l| chunk[l.min(chunk.len() - 1)]);
-            // SAFETY: AVX is available (checked above).
-            let (roots, found) = unsafe { avx::lock_step(&chebyshev_lanes(lanes)) };
+        // a short last group fills its spare lanes with its last predictor
+        let group = |chunk: &[&[f32]]| {
+            chebyshev_lanes(std::array::from_fn(|l| chunk[l.min(chunk.len() - 1)]))
+        };
+        let mut keep = |chunk: &[&[f32]], (roots, found): ([usize; LANES], [[f32; 8]; LANES])| {
             for (l, x) in chunk.iter().enumerate() {
                 out.push(if roots[l] == 8 {
                     found[l].iter().map(|&x| angle(x)).collect()
@@ -138,6 +138,20 @@ pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
                     lsp_from_lpc(x)
                 });
             }
+        };
+        // two groups of eight in the same rounds, then what is left
+        let mut pairs = a.chunks_exact(2 * LANES);
+        for pair in pairs.by_ref() {
+            let (first, second) = pair.split_at(LANES);
+            // SAFETY: AVX is available (checked above).
+            let [r0, r1] = unsafe { avx::lock_step([&group(first), &group(second)]) };
+            keep(first, r0);
+            keep(second, r1);
+        }
+        for chunk in pairs.remainder().chunks(LANES) {
+            // SAFETY: AVX is available (checked above).
+            let [r] = unsafe { avx::lock_step([&group(chunk)]) };
+            keep(chunk, r);
         }
         return out;
     }
@@ -177,14 +191,18 @@ mod avx {
         _mm256_blendv_ps(b, a, m)
     }
 
-    /// Roots found per lane, and the roots (as x = cos ω) where all eight were.
+    /// Roots found per lane, and the roots (as x = cos ω) where all eight
+    /// were, for `G` groups of eight predictors. The groups' searches run in
+    /// the same rounds (a round of one waits on its own previous round only,
+    /// so the groups' chains of dependent operations overlap); a group whose
+    /// lanes are all done rides along unchanged until the last is.
     #[target_feature(enable = "avx")]
-    pub(super) unsafe fn lock_step(
-        c: &[[[f32; LANES]; 5]; 2],
-    ) -> ([usize; LANES], [[f32; 8]; LANES]) {
+    pub(super) unsafe fn lock_step<const G: usize>(
+        c: [&[[[f32; LANES]; 5]; 2]; G],
+    ) -> [([usize; LANES], [[f32; 8]; LANES]); G] {
         let ld = |v: &[f32; LANES]| _mm256_loadu_ps(v.as_ptr());
-        let pp: [__m256; 5] = std::array::from_fn(|k| ld(&c[0][k]));
-        let qq: [__m256; 5] = std::array::from_fn(|k| ld(&c[1][k]));
+        let pp: [[__m256; 5]; G] = c.map(|c| std::array::from_fn(|k| ld(&c[0][k])));
+        let qq: [[__m256; 5]; G] = c.map(|c| std::array::from_fn(|k| ld(&c[1][k])));
         let f = |x: f32| _mm256_set1_ps(x);
         let all = _mm256_castsi256_ps(_mm256_set1_epi32(-1));
         let not = |m: __m256| _mm256_xor_ps(m, all);
@@ -195,92 +213,105 @@ mod avx {
             |a, b| _mm256_cmp_ps::<_CMP_EQ_OQ>(a, b),
             |a, b| _mm256_cmp_ps::<_CMP_GT_OS>(a, b),
         );
-        let (mut xl, mut xr, mut yl) = (f(1.0), f(0.0), f(0.0));
+        let (mut xl, mut xr, mut yl) = ([f(1.0); G], [f(0.0); G], [f(0.0); G]);
         // j: roots done (odd: j is odd, the search is on Q'); phase 0 starts a
         // root, 1 walks the grid, 2..=2+BISECTIONS bisect
-        let (mut j, mut odd, mut phase, mut roots) = (f(0.0), f(0.0), f(0.0), f(0.0));
-        let mut found = [[0.0f32; 8]; LANES];
+        let (mut j, mut odd) = ([f(0.0); G], [f(0.0); G]);
+        let (mut phase, mut roots) = ([f(0.0); G], [f(0.0); G]);
+        let mut found = [[[0.0f32; 8]; LANES]; G];
         let abs_mask = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fff_ffff));
         loop {
-            // a walk past x = −1 gives the root up; the next starts here
-            loop {
-                let walking = _mm256_and_ps(lt(j, f(8.0)), eq(phase, f(1.0)));
-                let past = _mm256_andnot_ps(ge(xr, f(-1.0)), walking);
-                if _mm256_movemask_ps(past) == 0 {
-                    break;
+            let mut any_live = false;
+            for g in 0..G {
+                // a walk past x = −1 gives the root up; the next starts here
+                loop {
+                    let walking = _mm256_and_ps(lt(j[g], f(8.0)), eq(phase[g], f(1.0)));
+                    let past = _mm256_andnot_ps(ge(xr[g], f(-1.0)), walking);
+                    if _mm256_movemask_ps(past) == 0 {
+                        break;
+                    }
+                    j[g] = _mm256_add_ps(j[g], count(past));
+                    odd[g] = _mm256_xor_ps(odd[g], past);
+                    phase[g] = _mm256_andnot_ps(past, phase[g]);
                 }
-                j = _mm256_add_ps(j, count(past));
-                odd = _mm256_xor_ps(odd, past);
-                phase = _mm256_andnot_ps(past, phase);
+                any_live |= _mm256_movemask_ps(lt(j[g], f(8.0))) != 0;
             }
-            let live = lt(j, f(8.0));
-            if _mm256_movemask_ps(live) == 0 {
+            if !any_live {
                 break;
             }
-            let start = eq(phase, f(0.0));
-            let walk = eq(phase, f(1.0));
-            let bisect = gt(phase, f(1.0));
-            let last = eq(phase, f(2.0 + BISECTIONS as f32));
-            let mut dd = _mm256_mul_ps(
-                f(COARSE_STEP),
-                _mm256_sub_ps(f(1.0), _mm256_mul_ps(_mm256_mul_ps(f(0.9), xl), xl)),
-            );
-            let small = lt(_mm256_and_ps(yl, abs_mask), f(0.2));
-            dd = select(small, _mm256_mul_ps(dd, f(0.5)), dd);
-            let x_walk = _mm256_sub_ps(xl, dd);
-            let x_bisect = _mm256_mul_ps(f(0.5), _mm256_add_ps(xl, xr));
-            let x = select(start, xl, select(walk, x_walk, x_bisect));
-            // Clenshaw's recurrence with each lane's P' or Q'
-            let c: [__m256; 5] = std::array::from_fn(|k| select(odd, qq[k], pp[k]));
-            let x2 = _mm256_mul_ps(f(2.0), x);
-            let (mut b0, mut b1) = (f(0.0), f(0.0));
-            for k in (1..=4).rev() {
-                let tmp = b0;
-                b0 = _mm256_add_ps(_mm256_sub_ps(_mm256_mul_ps(x2, b0), b1), c[4 - k]);
-                b1 = tmp;
-            }
-            let neg_b1 = _mm256_xor_ps(b1, f(-0.0));
-            let y = _mm256_add_ps(
-                _mm256_add_ps(neg_b1, _mm256_mul_ps(_mm256_mul_ps(f(0.5), x2), b0)),
-                c[4],
-            );
-            // the transitions
-            let neg = lt(_mm256_mul_ps(y, yl), f(0.0));
-            let xm = _mm256_min_ps(f(1.0), _mm256_max_ps(f(-1.0), x));
-            let new_yl = select(_mm256_or_ps(start, not(neg)), y, yl);
-            let keep_x = not(_mm256_or_ps(start, neg));
-            let new_xl = select(last, xm, select(keep_x, x, xl));
-            let new_xr = select(_mm256_or_ps(walk, _mm256_and_ps(bisect, neg)), x, xr);
-            let to_walk = _mm256_or_ps(start, _mm256_andnot_ps(neg, walk));
-            let new_phase = select(
-                to_walk,
-                f(1.0),
-                select(last, f(0.0), _mm256_add_ps(phase, f(1.0))),
-            );
-            let done = _mm256_and_ps(live, last);
-            let m = _mm256_movemask_ps(done);
-            if m != 0 {
-                let mut xs = [0.0f32; LANES];
-                let mut js = [0.0f32; LANES];
-                _mm256_storeu_ps(xs.as_mut_ptr(), xm);
-                _mm256_storeu_ps(js.as_mut_ptr(), j);
-                for l in 0..LANES {
-                    if m & (1 << l) != 0 {
-                        found[l][js[l] as usize] = xs[l];
+            for g in 0..G {
+                let live = lt(j[g], f(8.0));
+                let (xl_g, xr_g, yl_g, phase_g) = (xl[g], xr[g], yl[g], phase[g]);
+                let start = eq(phase_g, f(0.0));
+                let walk = eq(phase_g, f(1.0));
+                let bisect = gt(phase_g, f(1.0));
+                let last = eq(phase_g, f(2.0 + BISECTIONS as f32));
+                let mut dd = _mm256_mul_ps(
+                    f(COARSE_STEP),
+                    _mm256_sub_ps(f(1.0), _mm256_mul_ps(_mm256_mul_ps(f(0.9), xl_g), xl_g)),
+                );
+                let small = lt(_mm256_and_ps(yl_g, abs_mask), f(0.2));
+                dd = select(small, _mm256_mul_ps(dd, f(0.5)), dd);
+                let x_walk = _mm256_sub_ps(xl_g, dd);
+                let x_bisect = _mm256_mul_ps(f(0.5), _mm256_add_ps(xl_g, xr_g));
+                let x = select(start, xl_g, select(walk, x_walk, x_bisect));
+                // Clenshaw's recurrence with each lane's P' or Q'
+                let c: [__m256; 5] = std::array::from_fn(|k| select(odd[g], qq[g][k], pp[g][k]));
+                let x2 = _mm256_mul_ps(f(2.0), x);
+                let (mut b0, mut b1) = (f(0.0), f(0.0));
+                for k in (1..=4).rev() {
+                    let tmp = b0;
+                    b0 = _mm256_add_ps(_mm256_sub_ps(_mm256_mul_ps(x2, b0), b1), c[4 - k]);
+                    b1 = tmp;
+                }
+                let neg_b1 = _mm256_xor_ps(b1, f(-0.0));
+                let y = _mm256_add_ps(
+                    _mm256_add_ps(neg_b1, _mm256_mul_ps(_mm256_mul_ps(f(0.5), x2), b0)),
+                    c[4],
+                );
+                // the transitions
+                let neg = lt(_mm256_mul_ps(y, yl_g), f(0.0));
+                let xm = _mm256_min_ps(f(1.0), _mm256_max_ps(f(-1.0), x));
+                let new_yl = select(_mm256_or_ps(start, not(neg)), y, yl_g);
+                let keep_x = not(_mm256_or_ps(start, neg));
+                let new_xl = select(last, xm, select(keep_x, x, xl_g));
+                let new_xr = select(_mm256_or_ps(walk, _mm256_and_ps(bisect, neg)), x, xr_g);
+                let to_walk = _mm256_or_ps(start, _mm256_andnot_ps(neg, walk));
+                let new_phase = select(
+                    to_walk,
+                    f(1.0),
+                    select(last, f(0.0), _mm256_add_ps(phase_g, f(1.0))),
+                );
+                let done = _mm256_and_ps(live, last);
+                let m = _mm256_movemask_ps(done);
+                if m != 0 {
+                    let mut xs = [0.0f32; LANES];
+                    let mut js = [0.0f32; LANES];
+                    _mm256_storeu_ps(xs.as_mut_ptr(), xm);
+                    _mm256_storeu_ps(js.as_mut_ptr(), j[g]);
+                    for l in 0..LANES {
+                        if m & (1 << l) != 0 {
+                            found[g][l][js[l] as usize] = xs[l];
+                        }
                     }
                 }
+                roots[g] = _mm256_add_ps(
+                    roots[g],
+                    count(_mm256_and_ps(live, _mm256_and_ps(walk, neg))),
+                );
+                j[g] = _mm256_add_ps(j[g], count(done));
+                odd[g] = _mm256_xor_ps(odd[g], done);
+                yl[g] = select(live, new_yl, yl_g);
+                xl[g] = select(live, new_xl, xl_g);
+                xr[g] = select(live, new_xr, xr_g);
+                phase[g] = select(live, new_phase, phase_g);
             }
-            roots = _mm256_add_ps(roots, count(_mm256_and_ps(live, _mm256_and_ps(walk, neg))));
-            j = _mm256_add_ps(j, count(done));
-            odd = _mm256_xor_ps(odd, done);
-            yl = select(live, new_yl, yl);
-            xl = select(live, new_xl, xl);
-            xr = select(live, new_xr, xr);
-            phase = select(live, new_phase, phase);
         }
-        let mut r = [0.0f32; LANES];
-        _mm256_storeu_ps(r.as_mut_ptr(), roots);
-        (r.map(|v| v as usize), found)
+        std::array::from_fn(|g| {
+            let mut r = [0.0f32; LANES];
+            _mm256_storeu_ps(r.as_mut_ptr(), roots[g]);
+            (r.map(|v| v as usize), found[g])
+        })
     }
 }
 
@@ -348,8 +379,9 @@ mod tests {
         ];
         let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
         let mut retried = false;
-        // 1 to 19 predictors: a short last chunk of lanes, and more than one chunk
-        for n in 1..20 {
+        // 1 to 40 predictors: a short last group of lanes, one or two pairs
+        // of groups, and a group of eight left after them
+        for n in 1..41 {
             let many: Vec<&[f32]> = (0..n).map(|i| &sets[(i * 5 + n) % 6][..]).collect();
             let got = lsp_from_lpc_many(&many);
             assert_eq!(got.len(), n);
@@ -412,7 +444,7 @@ mod tests {
                 // the lanes find as many roots as the scalar coarse search
                 // (so the lanes, not the one-by-one retry, gave the results above)
                 // SAFETY: AVX is available (checked just above).
-                let (roots, _) = unsafe { avx::lock_step(&chebyshev_lanes(lanes)) };
+                let [(roots, _)] = unsafe { avx::lock_step([&chebyshev_lanes(lanes)]) };
                 for l in 0..8 {
                     let mut f = vec![0.0; 8];
                     assert_eq!(roots[l], search_roots(eight[l], COARSE_STEP, &mut f));

@@ -190,13 +190,15 @@ pub(crate) fn is10_geometries(
 }
 
 /// How many frames a level analyses at once from its next frame on, given
-/// `ready(n)`: whether the next n frames can be taken. Eight while the
-/// recording goes on (a later block completes the rest), then four and one at
-/// its end (`eof`); 0: wait for more samples.
-fn batch(eof: bool, ready: impl Fn(usize) -> bool) -> usize {
-    [8, 4, 1]
-        .into_iter()
-        .find(|&n| (n == 8 || eof) && ready(n))
+/// the batch sizes it has (descending, ending in 4 and 1) and `ready(n)`:
+/// whether the next n frames can be taken. Eight or more while the recording
+/// goes on (a later block completes the rest), then four and one at its end
+/// (`eof`); 0: wait for more samples.
+fn batch(eof: bool, sizes: &[usize], ready: impl Fn(usize) -> bool) -> usize {
+    sizes
+        .iter()
+        .copied()
+        .find(|&n| (n >= 8 || eof) && ready(n))
         .unwrap_or(0)
 }
 
@@ -267,9 +269,10 @@ impl Extractor {
             // once that is known, so none is analysed in vain
             let needed = |j: usize| j == 0 || self.complete(self.g60, j - 1);
             let ready = |n: usize| needed(k + n - 1) && self.complete(g, k + n - 1);
-            let frames: Vec<spectral::SpectralFrame> = match batch(eof, ready) {
-                8 => self.spectral.analyse8(std::array::from_fn(f)).to_vec(),
-                4 => self.spectral.analyse4([f(0), f(1), f(2), f(3)]).to_vec(),
+            let frames: Vec<spectral::SpectralFrame> = match batch(eof, &[16, 8, 4, 1], ready) {
+                16 => Vec::from(self.spectral.analyse16(std::array::from_fn(f))),
+                8 => Vec::from(self.spectral.analyse8(std::array::from_fn(f))),
+                4 => Vec::from(self.spectral.analyse4([f(0), f(1), f(2), f(3)])),
                 1 => vec![self.spectral.analyse(f(0))],
                 _ => break,
             };
@@ -294,9 +297,9 @@ impl Extractor {
             let (buf, at, g) = (&self.buf, self.buf_start, self.g60);
             let f = |i| g.frame(buf, at, k + i);
             let ready = |n: usize| self.complete(g, k + n - 1);
-            let cands: Vec<emo_dsp::shs::PitchCandidates> = match batch(eof, ready) {
-                8 => self.pitch.analyse8(std::array::from_fn(f)).to_vec(),
-                4 => self.pitch.analyse4([f(0), f(1), f(2), f(3)]).to_vec(),
+            let cands: Vec<emo_dsp::shs::PitchCandidates> = match batch(eof, &[8, 4, 1], ready) {
+                8 => Vec::from(self.pitch.analyse8(std::array::from_fn(f))),
+                4 => Vec::from(self.pitch.analyse4([f(0), f(1), f(2), f(3)])),
                 1 => vec![self.pitch.analyse(f(0))],
                 _ => break,
             };

@@ -174,21 +174,30 @@ impl SpectralAnalyzer {
     /// Four frames at once: the LPC resampling reads its tables once for all
     /// four (results identical to four calls of [`SpectralAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [SpectralFrame; 4] {
-        let mut out: [SpectralFrame; 4] = Default::default();
-        let lpc = self.up_to_lpc4(frames, &mut out);
-        set_lsps(&mut out, &lpc);
-        out
+        self.analyse_fours(frames)
     }
 
     /// Eight frames at once: as [`SpectralAnalyzer::analyse4`] twice, with
     /// the LSP root searches of all eight in lock step (identical results).
     pub fn analyse8(&mut self, frames: [&[f32]; 8]) -> [SpectralFrame; 8] {
-        let mut out: [SpectralFrame; 8] = Default::default();
-        let (first, second) = out.split_at_mut(4);
-        let [a, b, c, d, e, f, g, h] = frames;
-        let [l0, l1, l2, l3] = self.up_to_lpc4([a, b, c, d], first);
-        let [l4, l5, l6, l7] = self.up_to_lpc4([e, f, g, h], second);
-        set_lsps(&mut out, &[l0, l1, l2, l3, l4, l5, l6, l7]);
+        self.analyse_fours(frames)
+    }
+
+    /// Sixteen frames at once: as [`SpectralAnalyzer::analyse4`] four times,
+    /// with the LSP root searches of two groups of eight in the same rounds
+    /// (identical results).
+    pub fn analyse16(&mut self, frames: [&[f32]; 16]) -> [SpectralFrame; 16] {
+        self.analyse_fours(frames)
+    }
+
+    /// `N` frames (a multiple of four) by fours, then all their LSPs at once.
+    fn analyse_fours<const N: usize>(&mut self, frames: [&[f32]; N]) -> [SpectralFrame; N] {
+        let mut out: [SpectralFrame; N] = std::array::from_fn(|_| SpectralFrame::default());
+        let mut lpc = Vec::with_capacity(N);
+        for (frames, out) in frames.chunks_exact(4).zip(out.chunks_exact_mut(4)) {
+            lpc.extend(self.up_to_lpc4([frames[0], frames[1], frames[2], frames[3]], out));
+        }
+        set_lsps(&mut out, &lpc);
         out
     }
 
@@ -282,7 +291,7 @@ mod tests {
     }
 
     #[test]
-    fn four_and_eight_at_once_equal_one_by_one() {
+    fn four_eight_and_sixteen_at_once_equal_one_by_one() {
         let bits = |f: &SpectralFrame| {
             let mut v = vec![f.loudness.to_bits()];
             v.extend(
@@ -296,7 +305,7 @@ mod tests {
         };
         for fs in [16000, 44100] {
             let g = FrameGeometry::new(0.025, 0.01, fs);
-            let frames: Vec<Vec<f32>> = (0..8)
+            let frames: Vec<Vec<f32>> = (0..16)
                 .map(|k| {
                     (0..g.size)
                         .map(|n| {
@@ -311,8 +320,10 @@ mod tests {
             let one: Vec<Vec<u32>> = frames.iter().map(|f| bits(&a.analyse(f))).collect();
             let four = a.analyse4(std::array::from_fn(|l| &frames[l][..]));
             let eight = a.analyse8(std::array::from_fn(|l| &frames[l][..]));
+            let sixteen = a.analyse16(std::array::from_fn(|l| &frames[l][..]));
             assert_eq!(one[..4], four.iter().map(bits).collect::<Vec<_>>());
-            assert_eq!(one, eight.iter().map(bits).collect::<Vec<_>>());
+            assert_eq!(one[..8], eight.iter().map(bits).collect::<Vec<_>>());
+            assert_eq!(one, sixteen.iter().map(bits).collect::<Vec<_>>());
         }
     }
 
