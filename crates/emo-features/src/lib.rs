@@ -8,7 +8,7 @@ pub mod level;
 pub mod sets;
 pub mod table;
 
-use emo_functionals::{is10_functionals, onsets, pitch_group_names, NAMES};
+use emo_functionals::{is10_functionals, is10_functionals4, onsets, pitch_group_names, NAMES};
 use emo_lld::{contour_name, lld_base_names, Contours, FeatureSet, Settings, GROUP1};
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -49,15 +49,24 @@ pub fn feature_names(set: FeatureSet) -> Vec<String> {
 pub fn functionals(c: &Contours, set: FeatureSet) -> Vec<f32> {
     let n = c.functional_frames();
     let mut out = Vec::with_capacity(N_FEATURES);
-    let rows = |col: &Vec<f32>| col[..n.min(col.len())].to_vec();
-    for block in [&c.sma, &c.delta] {
-        for col in &block[..GROUP1] {
-            is10_functionals(&rows(col), false, &mut out);
-        }
+    fn rows(col: &[f32], n: usize) -> &[f32] {
+        &col[..n.min(col.len())]
     }
     for block in [&c.sma, &c.delta] {
+        // four contours at a time (all of a block have the same frames)
+        let mut cols = block[..GROUP1].chunks_exact(4);
+        for four in cols.by_ref() {
+            is10_functionals4(std::array::from_fn(|l| rows(&four[l], n)), &mut out);
+        }
+        for col in cols.remainder() {
+            is10_functionals(rows(col, n), false, &mut out);
+        }
+    }
+    let mut voiced = Vec::new();
+    for block in [&c.sma, &c.delta] {
         for col in &block[GROUP1..] {
-            let voiced: Vec<f32> = rows(col).into_iter().filter(|&v| v != 0.0).collect();
+            voiced.clear();
+            voiced.extend(rows(col, n).iter().filter(|&&v| v != 0.0));
             is10_functionals(&voiced, true, &mut out);
         }
     }

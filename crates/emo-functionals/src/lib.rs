@@ -165,6 +165,73 @@ fn spread_sums(x: &[f32], m: f64, t: f64, mean: f32) -> SpreadSums {
     s
 }
 
+/// [`first_pass`] of `L` contours of one length side by side, each with its
+/// own order of operations (their chains of additions overlap).
+fn first_pass_lanes<const L: usize>(xs: [&[f32]; L]) -> [FirstPass; L] {
+    let n = xs[0].len();
+    assert!(n > 0 && xs.iter().all(|x| x.len() == n));
+    let (mut imax, mut imin) = ([0usize; L], [0usize; L]);
+    let (mut max, mut min) = (xs.map(|x| x[0]), xs.map(|x| x[0]));
+    let (mut sum, mut weighted) = ([-0.0f64; L], [-0.0f64; L]);
+    for i in 0..n {
+        let fi = i as f64;
+        for l in 0..L {
+            let v = xs[l][i];
+            if v > max[l] {
+                (max[l], imax[l]) = (v, i);
+            }
+            if v < min[l] {
+                (min[l], imin[l]) = (v, i);
+            }
+            let d = f64::from(v);
+            sum[l] += d;
+            weighted[l] += fi * d;
+        }
+    }
+    std::array::from_fn(|l| FirstPass {
+        imax: imax[l],
+        imin: imin[l],
+        sum: sum[l],
+        weighted: weighted[l],
+    })
+}
+
+/// [`spread_sums`] of `L` contours of one length side by side.
+fn spread_sums_lanes<const L: usize>(
+    xs: [&[f32]; L],
+    m: [f64; L],
+    t: [f64; L],
+    mean: [f32; L],
+) -> [SpreadSums; L] {
+    let n = xs[0].len();
+    assert!(xs.iter().all(|x| x.len() == n));
+    let mu = mean.map(f64::from);
+    let mut abs_error = [0.0f64; L];
+    let mut sq_error = [0.0f64; L];
+    let (mut m2, mut m3, mut m4) = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
+    for i in 0..n {
+        let fi = i as f64;
+        for l in 0..L {
+            let v = f64::from(xs[l][i]);
+            let e = v - (m[l] * fi + t[l]);
+            abs_error[l] += e.abs();
+            sq_error[l] += e * e;
+            let d = v - mu[l];
+            let d2 = d * d;
+            m2[l] += d2;
+            m3[l] += d2 * d;
+            m4[l] += d2 * d2;
+        }
+    }
+    std::array::from_fn(|l| SpreadSums {
+        abs_error: abs_error[l],
+        sq_error: sq_error[l],
+        m2: m2[l],
+        m3: m3[l],
+        m4: m4[l],
+    })
+}
+
 /// Population standard deviation, skewness and (Pearson) kurtosis.
 pub fn moments(x: &[f32], mean: f32) -> (f64, f64, f64) {
     moments_result(x.len(), &spread_sums(x, 0.0, 0.0, mean))
@@ -260,13 +327,203 @@ pub fn is10_functionals(x: &[f32], pitch_group: bool, out: &mut Vec<f32>) {
         return;
     }
     let first = first_pass(x);
-    let (imax, imin) = (first.imax, first.imin);
-    let (max, min) = (x[imax], x[imin]);
     let mu = mean_of_sum(first.sum, x.len());
     let (m, t) = regression_line(x, first.weighted, mu);
     let spread = spread_sums(x, m, t, mu);
-    let (m, t, ea, eq) = regression_result(x, m, t, &spread);
-    let (sd, skew, kurt) = moments_result(x.len(), &spread);
+    is10_from_sums(x, pitch_group, &first, (m, t), &spread, out);
+}
+
+/// [`is10_functionals`] of four contours of one length, not of the pitch
+/// group, one after another in `out`: bit-identical to four calls, with the
+/// passes that add in order run over the four side by side.
+pub fn is10_functionals4(xs: [&[f32]; 4], out: &mut Vec<f32>) {
+    let n = xs[0].len();
+    if n == 0 || xs.iter().any(|x| x.len() != n) {
+        for x in xs {
+            is10_functionals(x, false, out);
+        }
+        return;
+    }
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { is10_functionals4_avx(xs, out) };
+    }
+    is10_functionals4_plain(xs, out)
+}
+
+/// [`is10_functionals4`] with its two passes in AVX registers.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn is10_functionals4_avx(xs: [&[f32]; 4], out: &mut Vec<f32>) {
+    // SAFETY (both passes): AVX is available, as this function's caller checked.
+    is10_functionals4_with(
+        xs,
+        |xs| unsafe { avx::first_pass4(xs) },
+        |xs, m, t, mu| unsafe { avx::spread_sums4(xs, m, t, mu) },
+        out,
+    )
+}
+
+#[inline(always)]
+fn is10_functionals4_plain(xs: [&[f32]; 4], out: &mut Vec<f32>) {
+    is10_functionals4_with(xs, first_pass_lanes, spread_sums_lanes, out)
+}
+
+/// [`is10_functionals4`] with the two passes given.
+#[inline(always)]
+fn is10_functionals4_with(
+    xs: [&[f32]; 4],
+    first_pass: impl Fn([&[f32]; 4]) -> [FirstPass; 4],
+    spread_sums: impl Fn([&[f32]; 4], [f64; 4], [f64; 4], [f32; 4]) -> [SpreadSums; 4],
+    out: &mut Vec<f32>,
+) {
+    let firsts = first_pass(xs);
+    let mus: [f32; 4] = std::array::from_fn(|l| mean_of_sum(firsts[l].sum, xs[l].len()));
+    let lines: [(f64, f64); 4] =
+        std::array::from_fn(|l| regression_line(xs[l], firsts[l].weighted, mus[l]));
+    let spreads = spread_sums(xs, lines.map(|l| l.0), lines.map(|l| l.1), mus);
+    for l in 0..4 {
+        is10_from_sums(xs[l], false, &firsts[l], lines[l], &spreads[l], out);
+    }
+}
+
+/// The two passes of four contours with the four in one AVX register: the
+/// values are read four frames at a time from each and transposed, then each
+/// lane does its contour's operations in its order (separate multiplies and
+/// adds, no fused ones), so the results are those of the portable loops.
+#[cfg(target_arch = "x86_64")]
+mod avx {
+    use super::{FirstPass, SpreadSums};
+    use std::arch::x86_64::*;
+
+    /// Frame i of the four contours as four doubles, for every i in order.
+    #[inline(always)]
+    unsafe fn for_each_frame(xs: [&[f32]; 4], mut f: impl FnMut(__m256d)) {
+        let n = xs[0].len();
+        assert!(xs.iter().all(|x| x.len() == n));
+        let mut i = 0;
+        while i + 4 <= n {
+            let mut r: [__m128; 4] = std::array::from_fn(|l| _mm_loadu_ps(xs[l].as_ptr().add(i)));
+            // transpose: r[q] holds frame i+q of the four
+            let t0 = _mm_unpacklo_ps(r[0], r[1]);
+            let t1 = _mm_unpacklo_ps(r[2], r[3]);
+            let t2 = _mm_unpackhi_ps(r[0], r[1]);
+            let t3 = _mm_unpackhi_ps(r[2], r[3]);
+            r = [
+                _mm_movelh_ps(t0, t1),
+                _mm_movehl_ps(t1, t0),
+                _mm_movelh_ps(t2, t3),
+                _mm_movehl_ps(t3, t2),
+            ];
+            for v in r {
+                f(_mm256_cvtps_pd(v));
+            }
+            i += 4;
+        }
+        for i in i..n {
+            f(_mm256_setr_pd(
+                f64::from(xs[0][i]),
+                f64::from(xs[1][i]),
+                f64::from(xs[2][i]),
+                f64::from(xs[3][i]),
+            ));
+        }
+    }
+
+    fn lanes(v: __m256d) -> [f64; 4] {
+        let mut a = [0.0; 4];
+        // SAFETY: `a` has room for four doubles.
+        unsafe { _mm256_storeu_pd(a.as_mut_ptr(), v) };
+        a
+    }
+
+    /// [`super::first_pass_lanes`] of four contours.
+    #[target_feature(enable = "avx")]
+    pub(super) unsafe fn first_pass4(xs: [&[f32]; 4]) -> [FirstPass; 4] {
+        assert!(!xs[0].is_empty());
+        let first = _mm256_setr_pd(
+            f64::from(xs[0][0]),
+            f64::from(xs[1][0]),
+            f64::from(xs[2][0]),
+            f64::from(xs[3][0]),
+        );
+        let (mut max, mut min) = (first, first);
+        let (mut imax, mut imin) = (_mm256_setzero_pd(), _mm256_setzero_pd());
+        let (mut sum, mut weighted) = (_mm256_set1_pd(-0.0), _mm256_set1_pd(-0.0));
+        // frame indices are whole numbers, exact in double
+        let mut fi = _mm256_setzero_pd();
+        for_each_frame(xs, |d| {
+            let above = _mm256_cmp_pd::<_CMP_GT_OQ>(d, max);
+            max = _mm256_blendv_pd(max, d, above);
+            imax = _mm256_blendv_pd(imax, fi, above);
+            let below = _mm256_cmp_pd::<_CMP_LT_OQ>(d, min);
+            min = _mm256_blendv_pd(min, d, below);
+            imin = _mm256_blendv_pd(imin, fi, below);
+            sum = _mm256_add_pd(sum, d);
+            weighted = _mm256_add_pd(weighted, _mm256_mul_pd(fi, d));
+            fi = _mm256_add_pd(fi, _mm256_set1_pd(1.0));
+        });
+        let (imax, imin, sum, weighted) = (lanes(imax), lanes(imin), lanes(sum), lanes(weighted));
+        std::array::from_fn(|l| FirstPass {
+            imax: imax[l] as usize,
+            imin: imin[l] as usize,
+            sum: sum[l],
+            weighted: weighted[l],
+        })
+    }
+
+    /// [`super::spread_sums_lanes`] of four contours.
+    #[target_feature(enable = "avx")]
+    pub(super) unsafe fn spread_sums4(
+        xs: [&[f32]; 4],
+        m: [f64; 4],
+        t: [f64; 4],
+        mean: [f32; 4],
+    ) -> [SpreadSums; 4] {
+        let ld = |a: [f64; 4]| _mm256_loadu_pd(a.as_ptr());
+        let (m, t, mu) = (ld(m), ld(t), ld(mean.map(f64::from)));
+        let sign = _mm256_set1_pd(-0.0);
+        let zero = _mm256_setzero_pd();
+        let (mut abs_error, mut sq_error) = (zero, zero);
+        let (mut m2, mut m3, mut m4) = (zero, zero, zero);
+        let mut fi = zero;
+        for_each_frame(xs, |v| {
+            let e = _mm256_sub_pd(v, _mm256_add_pd(_mm256_mul_pd(m, fi), t));
+            abs_error = _mm256_add_pd(abs_error, _mm256_andnot_pd(sign, e));
+            sq_error = _mm256_add_pd(sq_error, _mm256_mul_pd(e, e));
+            let d = _mm256_sub_pd(v, mu);
+            let d2 = _mm256_mul_pd(d, d);
+            m2 = _mm256_add_pd(m2, d2);
+            m3 = _mm256_add_pd(m3, _mm256_mul_pd(d2, d));
+            m4 = _mm256_add_pd(m4, _mm256_mul_pd(d2, d2));
+            fi = _mm256_add_pd(fi, _mm256_set1_pd(1.0));
+        });
+        let [ea, eq, m2, m3, m4] = [abs_error, sq_error, m2, m3, m4].map(lanes);
+        std::array::from_fn(|l| SpreadSums {
+            abs_error: ea[l],
+            sq_error: eq[l],
+            m2: m2[l],
+            m3: m3[l],
+            m4: m4[l],
+        })
+    }
+}
+
+/// The IS10 functionals of a non-empty contour once its two passes are done.
+fn is10_from_sums(
+    x: &[f32],
+    pitch_group: bool,
+    first: &FirstPass,
+    (m, t): (f64, f64),
+    spread: &SpreadSums,
+    out: &mut Vec<f32>,
+) {
+    let (imax, imin) = (first.imax, first.imin);
+    let (max, min) = (x[imax], x[imin]);
+    let mu = mean_of_sum(first.sum, x.len());
+    let (m, t, ea, eq) = regression_result(x, m, t, spread);
+    let (sd, skew, kurt) = moments_result(x.len(), spread);
     const PERCENTILES: [f64; 5] = [0.01, 0.25, 0.5, 0.75, 0.99];
     let mut ranks = PERCENTILES
         .map(|p| percentile_position(x.len(), p))
@@ -365,6 +622,56 @@ mod tests {
 
     /// The passes as the formulas read, one after another, and percentiles by
     /// a full sort: the fused passes and the selection give the same bits.
+    #[test]
+    fn four_contours_at_once_equal_four_calls() {
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = || {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state
+        };
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for n in [1usize, 2, 3, 5, 64, 281, 1000] {
+            let xs: Vec<Vec<f32>> = (0..4)
+                .map(|l| {
+                    (0..n)
+                        .map(|i| match (l, next() % 8) {
+                            // a constant contour, and others with repeated
+                            // values, zeros of both signs and ties for the extremes
+                            (0, _) => 2.5,
+                            (_, 0) => 0.0,
+                            (_, 1) => -0.0,
+                            (_, 2) => 1.0,
+                            _ => ((next() >> 40) as f32 / 16_777_216.0 - 0.4) * (1.0 + i as f32),
+                        })
+                        .collect()
+                })
+                .collect();
+            let four = [&xs[0][..], &xs[1][..], &xs[2][..], &xs[3][..]];
+            let mut want = Vec::new();
+            for x in four {
+                is10_functionals(x, false, &mut want);
+            }
+            let mut got = vec![7.0];
+            is10_functionals4(four, &mut got);
+            assert_eq!(bits(&got[1..]), bits(&want), "n = {n}");
+            // the portable lanes too, wherever the vector ones ran above
+            let mut plain = Vec::new();
+            is10_functionals4_plain(four, &mut plain);
+            assert_eq!(bits(&plain), bits(&want), "n = {n}");
+        }
+        // contours of different lengths (or empty) are taken one by one
+        let mut want = Vec::new();
+        let mut got = Vec::new();
+        let odd = [&[1.0f32, 2.0][..], &[3.0], &[], &[4.0, -1.0, 0.5]];
+        for x in odd {
+            is10_functionals(x, false, &mut want);
+        }
+        is10_functionals4(odd, &mut got);
+        assert_eq!(bits(&got), bits(&want));
+    }
+
     #[test]
     fn fused_passes_equal_one_pass_per_statistic() {
         let mut state = 0x2545_f491_4f6c_dd1du64;
