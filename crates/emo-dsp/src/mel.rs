@@ -155,14 +155,6 @@ impl MelFilterbank {
     }
 }
 
-/// Bins of four spectra side by side (`out[k][l]` is bin k of spectrum l),
-/// as [`MelFilterbank::apply_lanes`] reads them.
-pub fn interleave4(power: [&[f64]; 4], out: &mut Vec<[f64; 4]>) {
-    let n = power.iter().map(|p| p.len()).min().unwrap_or(0);
-    out.clear();
-    out.extend((0..n).map(|k| power.map(|p| p[k])));
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -237,12 +229,12 @@ mod tests {
         let [a, b, c, d] = &mut four[..] else {
             unreachable!()
         };
-        let mut lanes = Vec::new();
-        interleave4(
-            [&spectra[0], &spectra[1], &spectra[2], &spectra[3]],
-            &mut lanes,
-        );
-        assert_eq!(lanes.len(), 257);
+        let interleave = |n: usize| -> Vec<[f64; 4]> {
+            (0..n)
+                .map(|k| std::array::from_fn(|l| spectra[l][k]))
+                .collect()
+        };
+        let lanes = interleave(257);
         fb.apply_lanes(&lanes, [a, b, c, d]);
         for l in 0..4 {
             let mut one = vec![0.0; 26];
@@ -255,7 +247,7 @@ mod tests {
         // an odd number of bands, and a spectrum that ends inside the last ones
         let fb = MelFilterbank::new(7, 20.0, 6500.0, 31.25, 257);
         let short: Vec<&[f64]> = spectra.iter().map(|s| &s[..180]).collect();
-        interleave4([short[0], short[1], short[2], short[3]], &mut lanes);
+        let lanes = interleave(180);
         let mut four = vec![vec![0.0; 7]; 4];
         let [a, b, c, d] = &mut four[..] else {
             unreachable!()

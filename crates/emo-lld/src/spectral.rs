@@ -3,7 +3,7 @@
 use crate::quirks::LoudnessMode;
 use emo_dsp::lpc::{autocorrelation, autocorrelation_lanes, lpc_from_autocorrelation};
 use emo_dsp::lsp::{lsp_from_lpc, lsp_from_lpc_many};
-use emo_dsp::mel::{interleave4, MelFilterbank};
+use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
 use emo_dsp::spectrum::{magnitudes, Spectrum};
@@ -59,8 +59,7 @@ pub struct SpectralAnalyzer {
     bands26: Vec<f64>,
     bands8: Vec<f64>,
     resampled: Vec<f32>,
-    lane_power: [Vec<f64>; 4],
-    /// The four power spectra bin by bin, as the filterbanks read them.
+    /// The power spectra of four frames bin by bin, as the filterbanks read them.
     power_lanes: Vec<[f64; 4]>,
     lane_bands26: [Vec<f64>; 4],
     lane_bands8: [Vec<f64>; 4],
@@ -100,7 +99,6 @@ impl SpectralAnalyzer {
             bands26: vec![0.0; 26],
             bands8: vec![0.0; N_LOGMEL],
             resampled: Vec::new(),
-            lane_power: Default::default(),
             power_lanes: Vec::new(),
             lane_bands26: std::array::from_fn(|_| vec![0.0; 26]),
             lane_bands8: std::array::from_fn(|_| vec![0.0; N_LOGMEL]),
@@ -209,10 +207,13 @@ impl SpectralAnalyzer {
             preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
             apply_window(&self.emphasised, &self.window, &mut self.windowed);
             let bins = self.spectra[l].transform(&self.windowed);
-            power_spectrum(bins, &mut self.mags, &mut self.lane_power[l]);
+            magnitudes(bins, &mut self.mags);
+            // lane l of each bin, as the filterbanks read the four
+            self.power_lanes.resize(self.mags.len(), [0.0; 4]);
+            for (p, &m) in self.power_lanes.iter_mut().zip(&self.mags) {
+                p[l] = power_of_magnitude(m);
+            }
         }
-        let [p0, p1, p2, p3] = &self.lane_power;
-        interleave4([p0, p1, p2, p3], &mut self.power_lanes);
         let [b0, b1, b2, b3] = &mut self.lane_bands26;
         self.mel26
             .apply_lanes(&self.power_lanes, [&mut b0[..], b1, b2, b3]);
@@ -251,7 +252,12 @@ fn loudness_of_intensity(intensity: f64) -> f32 {
 fn power_spectrum(bins: &[Complex<f64>], mags: &mut Vec<f32>, power: &mut Vec<f64>) {
     magnitudes(bins, mags);
     power.clear();
-    power.extend(mags.iter().map(|&m| f64::from(m) * f64::from(m)));
+    power.extend(mags.iter().map(|&m| power_of_magnitude(m)));
+}
+
+/// A power bin from its magnitude rounded to `f32`.
+fn power_of_magnitude(m: f32) -> f64 {
+    f64::from(m) * f64::from(m)
 }
 
 /// LPC coefficients of a frame resampled for LPC analysis.
