@@ -342,38 +342,72 @@ fn kept_bins<'a, T: PartialOrd + Copy>(a: &[T], flags: &'a mut Vec<u8>) -> &'a [
     keep
 }
 
-/// Calls `f(i, a)` for every `i` in `lo..hi`, in order, where `test(i, a)`
-/// holds. The tests run branch-free 64 at a time into a bit mask before any
-/// `f` of that block runs, so `f` may change bins those tests have already
-/// read (the peak scans here zero bins well behind the current peak).
+/// Calls `f(i, a)` for every strict local maximum `a[i]` (above both
+/// neighbours) with `i` in `lo..hi` (`lo ≥ 1`, `hi < a.len()`), in order. The
+/// tests run branch-free 64 bins at a time into a bit mask before any `f` of
+/// that block runs, so `f` may change bins those tests have already read.
 #[inline(always)]
-fn for_each_marked<T>(
-    lo: usize,
-    hi: usize,
-    test: impl Fn(usize, &[T]) -> bool,
-    a: &mut [T],
-    f: &mut impl FnMut(usize, &mut [T]),
-) {
+fn for_each_peak(lo: usize, hi: usize, a: &mut [f32], f: &mut impl FnMut(usize, &mut [f32])) {
+    assert!(lo >= 1 && hi < a.len());
     let mut base = lo;
-    let mut flags = [0u8; 64];
     while base < hi {
         let end = (base + 64).min(hi);
-        for (k, f) in flags[..end - base].iter_mut().enumerate() {
-            *f = u8::from(test(base + k, a));
-        }
-        flags[end - base..].fill(0);
-        // eight 0/1 bytes to eight bits (byte k to bit k) with one multiply
-        let mut mask = 0u64;
-        for (w, bytes) in flags.chunks_exact(8).enumerate() {
-            let word = u64::from_le_bytes(bytes.try_into().unwrap_or([0; 8]));
-            mask |= (word.wrapping_mul(0x0102_0408_1020_4080) >> 56) << (8 * w);
-        }
+        let mut mask = peak_bits(a, base, end);
         while mask != 0 {
             f(base + mask.trailing_zeros() as usize, a);
             mask &= mask - 1;
         }
         base = end;
     }
+}
+
+/// Bit k set: `a[base + k]` is above both neighbours (`base ≥ 1`, `end ≤
+/// base + 64`, `end < a.len()`); with AVX eight bins per comparison.
+#[inline(always)]
+fn peak_bits(a: &[f32], base: usize, end: usize) -> u64 {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above); the bounds are the
+        // caller's, asserted in `for_each_peak`.
+        return unsafe { peak_bits_avx(a, base, end) };
+    }
+    peak_bits_plain(a, base, end, 0)
+}
+
+/// [`peak_bits`] from bit `from` on, one bin at a time.
+#[inline(always)]
+fn peak_bits_plain(a: &[f32], base: usize, end: usize, from: usize) -> u64 {
+    let mut mask = 0u64;
+    for k in from..end - base {
+        let i = base + k;
+        mask |= u64::from((a[i - 1] < a[i]) & (a[i] > a[i + 1])) << k;
+    }
+    mask
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn peak_bits_avx(a: &[f32], base: usize, end: usize) -> u64 {
+    use std::arch::x86_64::*;
+    assert!(base >= 1 && end < a.len() && end - base <= 64);
+    let p = a.as_ptr();
+    let mut mask = 0u64;
+    let mut k = 0;
+    while base + k + 8 <= end {
+        let at = p.add(base + k);
+        let (left, centre, right) = (
+            _mm256_loadu_ps(at.sub(1)),
+            _mm256_loadu_ps(at),
+            _mm256_loadu_ps(at.add(1)),
+        );
+        let peak = _mm256_and_ps(
+            _mm256_cmp_ps::<_CMP_LT_OQ>(left, centre),
+            _mm256_cmp_ps::<_CMP_GT_OQ>(centre, right),
+        );
+        mask |= (_mm256_movemask_ps(peak) as u32 as u64) << k;
+        k += 8;
+    }
+    mask | peak_bits_plain(a, base, end, k)
 }
 
 /// `out[i] = (x[i−1] + 2x[i] + x[i+1])/4` for all but the last bin (`x[−1] =
@@ -541,13 +575,7 @@ impl SubharmonicSummation {
                 found = (found + 1).min(nc);
             }
         };
-        for_each_marked(
-            1,
-            n - 1,
-            |i, ss: &[f32]| (ss[i - 1] < ss[i]) & (ss[i] > ss[i + 1]),
-            ss,
-            &mut take,
-        );
+        for_each_peak(1, n - 1, ss, &mut take);
 
         let mut f0 = vec![0.0f32; nc];
         let mut voicing = vec![0.0f32; nc];
@@ -675,6 +703,36 @@ mod tests {
             if n >= 4 {
                 keep_peaks_plain(&mut b);
                 assert_eq!(a, b, "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn peak_masks_match_the_definition() {
+        let mut state = 11u64;
+        for n in [3usize, 9, 64, 65, 66, 130, 513] {
+            // few distinct values (ties), and a NaN now and then
+            let a: Vec<f32> = (0..n)
+                .map(|_| {
+                    state = state
+                        .wrapping_mul(6364136223846793005)
+                        .wrapping_add(1442695040888963407);
+                    match (state >> 59) % 9 {
+                        8 => f32::NAN,
+                        v => v as f32 - 2.0,
+                    }
+                })
+                .collect();
+            let mut base = 1;
+            while base < n - 1 {
+                let end = (base + 64).min(n - 1);
+                let want: u64 = (base..end)
+                    .filter(|&i| a[i - 1] < a[i] && a[i] > a[i + 1])
+                    .map(|i| 1u64 << (i - base))
+                    .sum();
+                assert_eq!(peak_bits(&a, base, end), want, "n = {n}, base = {base}");
+                assert_eq!(peak_bits_plain(&a, base, end, 0), want);
+                base = end;
             }
         }
     }
