@@ -23,6 +23,7 @@ pub use quirks::{LoudnessMode, Quirks};
 use settings::Variant;
 pub use settings::{FeatureSet, Settings};
 use spectral::{LPC_ORDER, N_LOGMEL, N_MFCC};
+use std::cell::RefCell;
 use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
@@ -101,16 +102,31 @@ pub enum LldError {
     SampleRate(u32),
 }
 
+type Analyzers = (spectral::SpectralAnalyzer, pitch::PitchAnalyzer);
+
+thread_local! {
+    /// The analyzers of the last extractor this thread finished, with their
+    /// rate and settings: the next file of a batch takes them over instead of
+    /// copying new ones (their scratch is written before it is read, so what
+    /// it holds from the last file never reaches a result).
+    static SPARE: RefCell<Option<((u32, Settings), Analyzers)>> = const { RefCell::new(None) };
+}
+
 /// Analyzers depend only on the rate and settings; their tables (LPC resampling,
-/// spline) are built once per process and shared, each call gets its own scratch.
+/// spline) are built once per process and shared, each call gets its own scratch
+/// (this thread's spare one, or a copy).
 fn analyzers(
     rate: u32,
     settings: &Settings,
     v: &Variant,
     g25: FrameGeometry,
     g60: FrameGeometry,
-) -> (spectral::SpectralAnalyzer, pitch::PitchAnalyzer) {
-    type Cache = HashMap<(u32, Settings), (spectral::SpectralAnalyzer, pitch::PitchAnalyzer)>;
+) -> Analyzers {
+    let key = (rate, *settings);
+    if let Some((_, spare)) = SPARE.with(|s| s.borrow_mut().take_if(|(k, _)| *k == key)) {
+        return spare;
+    }
+    type Cache = HashMap<(u32, Settings), Analyzers>;
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
     let cache = CACHE.get_or_init(|| Mutex::new(HashMap::new()));
     // A poisoned lock only means another thread panicked while inserting; the
@@ -334,6 +350,9 @@ impl Extractor {
     /// Ends the recording: analyses what is left and smooths the contours.
     pub fn finish(mut self) -> Contours {
         self.analyse(true);
+        let key = (self.sample_rate, self.settings);
+        let analyzers = (self.spectral, self.pitch);
+        SPARE.with(|s| *s.borrow_mut() = Some((key, analyzers)));
         self.buf = Vec::new();
         let (v, settings) = (self.v, self.settings);
         let n60 = self.g60.count(self.total);
@@ -442,6 +461,27 @@ mod tests {
                     assert_eq!(split.n60, whole.n60);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn a_spare_analyzer_gives_what_a_new_one_gives() {
+        let rate = 16000;
+        let a = speech_like(rate);
+        let b: Vec<f32> = a.iter().rev().map(|v| 0.5 * v).collect();
+        let settings = Settings::default();
+        let new = |x: &[f32]| {
+            SPARE.with(|s| s.borrow_mut().take());
+            extract(x, rate, &settings).unwrap()
+        };
+        let (new_a, new_b) = (new(&a), new(&b));
+        // each run leaves its analyzers to the next
+        for (x, want) in [(&a, &new_a), (&b, &new_b), (&a, &new_a), (&b, &new_b)] {
+            let got = extract(x, rate, &settings).unwrap();
+            assert!(SPARE.with(|s| s.borrow().is_some()));
+            assert_eq!(got.sma, want.sma);
+            assert_eq!(got.delta, want.delta);
+            assert_eq!(got.f0_final, want.f0_final);
         }
     }
 
