@@ -1,8 +1,6 @@
 //! Delta regression coefficients.
 
-fn at(x: &[f32], i: isize) -> f32 {
-    x[i.clamp(0, x.len() as isize - 1) as usize]
-}
+use crate::smoothing::{at, map_frames};
 
 /// Standard regression delta `d[n] = Σ_{i=1}^{W} i·(x[n+i] − x[n−i]) / (2·Σ i²)`,
 /// with edge frames repeated; `f32` arithmetic.
@@ -11,15 +9,24 @@ pub fn delta_regression(x: &[f32], window: usize, n_out: usize) -> Vec<f32> {
         return vec![0.0; n_out];
     }
     let norm: f32 = 2.0 * (1..=window).map(|i| (i * i) as f32).sum::<f32>();
-    (0..n_out as isize)
-        .map(|n| {
+    let edge = |n: isize| {
+        let mut num = 0.0f32;
+        for i in 1..=window as isize {
+            num += i as f32 * (at(x, n + i) - at(x, n - i));
+        }
+        num / norm
+    };
+    if window == 2 {
+        // IS10's window, its two terms written out so the frames vectorise
+        let inner = |n: usize| {
             let mut num = 0.0f32;
-            for i in 1..=window as isize {
-                num += i as f32 * (at(x, n + i) - at(x, n - i));
-            }
+            num += 1.0 * (x[n + 1] - x[n - 1]);
+            num += 2.0 * (x[n + 2] - x[n - 2]);
             num / norm
-        })
-        .collect()
+        };
+        return map_frames(x, 2, n_out, inner, edge);
+    }
+    map_frames(x, window, n_out, |n| edge(n as isize), edge)
 }
 
 /// Deltas only inside segments: a pair (x[n−i], x[n+i]) in which either value is
@@ -75,6 +82,30 @@ pub enum SegmentNorm {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_frame_follows_the_definition_to_the_bit() {
+        let bits = |v: &[f32]| v.iter().map(|x| x.to_bits()).collect::<Vec<_>>();
+        for len in 1..14usize {
+            let x: Vec<f32> = (0..len).map(|i| ((i * 7 % 5) as f32 - 1.7) * 0.3).collect();
+            for window in 1..4usize {
+                for n_out in [0, 1, len.saturating_sub(1), len, len + 2, len + 5] {
+                    let norm: f32 = 2.0 * (1..=window).map(|i| (i * i) as f32).sum::<f32>();
+                    let want: Vec<f32> = (0..n_out as isize)
+                        .map(|n| {
+                            let mut num = 0.0f32;
+                            for i in 1..=window as isize {
+                                num += i as f32 * (at(&x, n + i) - at(&x, n - i));
+                            }
+                            num / norm
+                        })
+                        .collect();
+                    let got = delta_regression(&x, window, n_out);
+                    assert_eq!(bits(&got), bits(&want), "{len} {window} {n_out}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn ramp_has_unit_slope() {
