@@ -73,6 +73,12 @@ fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: 
     }
 }
 
+/// Zeros after the samples a period search reads, so that its last group of
+/// lags, fewer than a vector holds, still runs in one (the lanes past the
+/// last lag read the zeros; their results are dropped, and no lane reads
+/// another's samples).
+const LAG_PADDING: usize = 16;
+
 /// `Σ x[s..s+len)` for growing `len`, added in index order.
 #[derive(Default)]
 struct RunningSum {
@@ -104,8 +110,11 @@ fn lag_group<const L: usize>(
     for (l, m) in mx.iter_mut().enumerate().take(lanes) {
         *m = run.up_to(x, s, t0 + l);
     }
+    // all L lanes where `x` holds what the last of them reads (padding past
+    // the samples: lanes beyond `lanes` read it, and are dropped below)
+    let full = lanes == L || x.len() >= s + 2 * (t0 + L - 1);
     // Second segments: lane l sums x[s+t0+l .. s+2(t0+l)).
-    let mut my = if lanes == L {
+    let mut my = if full {
         lane_sums::<L>(&x[s + t0..s + 2 * (t0 + L - 1)], t0)
     } else {
         lane_sums_plain::<L>(&x[s + t0..], t0, lanes)
@@ -116,7 +125,7 @@ fn lag_group<const L: usize>(
         my[l] /= n;
     }
     // Centred products.
-    let (c, nx, ny) = if lanes == L {
+    let (c, nx, ny) = if full {
         lane_products::<L>(
             &x[s..s + t0 + L - 1],
             &x[s + t0..s + 2 * (t0 + L - 1)],
@@ -422,6 +431,8 @@ impl JitterTracker {
             cc.resize(span, 0.0);
             mat64.clear();
             mat64.extend(mat.iter().map(|&v| f64::from(v)));
+            // room for a last group of lags to run full width (see `lag_group`)
+            mat64.resize(mat64.len() + LAG_PADDING, 0.0);
             while start < n - 2 * t0max - 1 {
                 correlations(mat64, start as usize, t0min as usize..=t0max as usize, cc);
                 let mut best: Option<usize> = None;
@@ -638,11 +649,16 @@ mod tests {
             (70, 13),
             (75, 40),
         ] {
-            let mut cc = vec![0.0; n];
-            correlations(&x, 11, lo..=lo + n - 1, &mut cc);
-            for (k, &c) in cc.iter().enumerate() {
-                let one = correlation_one_lag(&x, 11, lo + k);
-                assert_eq!(c.to_bits(), one.to_bits(), "lags from {lo}, lag {}", lo + k);
+            // with samples to spare after the last lag's (a last group of
+            // fewer lags runs full width), and with none (it runs lag by lag)
+            let hi = lo + n - 1;
+            for x in [&x[..], &x[..11 + 2 * hi]] {
+                let mut cc = vec![0.0; n];
+                correlations(x, 11, lo..=hi, &mut cc);
+                for (k, &c) in cc.iter().enumerate() {
+                    let one = correlation_one_lag(x, 11, lo + k);
+                    assert_eq!(c.to_bits(), one.to_bits(), "lags from {lo}, lag {}", lo + k);
+                }
             }
         }
     }
