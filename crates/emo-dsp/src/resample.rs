@@ -111,15 +111,22 @@ impl SpectralResampler {
                 }
             }
         }
-        let coef: Vec<[Coef; F]> = (1..self.half_kmax)
-            .map(|k| std::array::from_fn(|f| (bins[f][k].re as f32, -bins[f][k].im as f32)))
-            .collect();
+        let mut coef = vec![[(0.0f32, 0.0f32); F]; self.half_kmax.saturating_sub(1)];
+        for (f, b) in bins.iter().enumerate() {
+            row_coefficients(&b[1..self.half_kmax.max(1)], &mut coef, f);
+        }
         accumulate_blocks(outs, &coef, &self.table);
         let norm = (self.k_fft / 2) as f32;
+        // a power of two divides as its reciprocal multiplies (both round the
+        // same exact quotient); K is one for every feature set
+        let exact_recip = norm.to_bits() & 0x007f_ffff == 0;
         for out in outs.iter_mut() {
             out.truncate(self.n_out);
-            for o in out.iter_mut() {
-                *o /= norm;
+            if exact_recip {
+                let r = 1.0 / norm;
+                out.iter_mut().for_each(|o| *o *= r);
+            } else {
+                out.iter_mut().for_each(|o| *o /= norm);
             }
         }
     }
@@ -127,6 +134,46 @@ impl SpectralResampler {
 
 /// One frame's coefficients of a row k: `(Re_k, −Im_k)`.
 type Coef = (f32, f32);
+
+/// Frame `f`'s coefficients of rows 1.. from its bins 1.. (`coef[k − 1][f]`
+/// from bin k), rounded to `f32`; with AVX two bins per conversion.
+fn row_coefficients<const F: usize>(bins: &[Complex<f64>], coef: &mut [[Coef; F]], f: usize) {
+    let n = bins.len().min(coef.len());
+    let (bins, coef) = (&bins[..n], &mut coef[..n]);
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { row_coefficients_avx(bins, coef, f) };
+    }
+    for (c, b) in coef.iter_mut().zip(bins) {
+        c[f] = (b.re as f32, -b.im as f32);
+    }
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn row_coefficients_avx<const F: usize>(
+    bins: &[Complex<f64>],
+    coef: &mut [[Coef; F]],
+    f: usize,
+) {
+    use std::arch::x86_64::*;
+    assert!(coef.len() == bins.len() && f < F);
+    // the sign of every imaginary part flipped (negation is exact)
+    let flip = _mm_castsi128_ps(_mm_setr_epi32(0, i32::MIN, 0, i32::MIN));
+    let pairs = bins.len() / 2;
+    for p in 0..pairs {
+        // (re, im) of bins 2p and 2p + 1, rounded to f32 as `as f32` does
+        let v = _mm256_loadu_pd(bins.as_ptr().add(2 * p).cast::<f64>());
+        let c = _mm_castps_pd(_mm_xor_ps(_mm256_cvtpd_ps(v), flip));
+        // one pair each (8 bytes; no alignment needed)
+        _mm_storel_pd(coef[2 * p].as_mut_ptr().add(f).cast::<f64>(), c);
+        _mm_storeh_pd(coef[2 * p + 1].as_mut_ptr().add(f).cast::<f64>(), c);
+    }
+    for k in 2 * pairs..bins.len() {
+        coef[k][f] = (bins[k].re as f32, -bins[k].im as f32);
+    }
+}
 
 /// `out_f[i] += Re_f,k·cos(2πki/ν); out_f[i] += −Im_f,k·sin(2πki/ν)` for the
 /// rows k in order (`coef[k − 1]`): two roundings per term, no fused
@@ -311,6 +358,25 @@ mod tests {
             accumulate_blocks_plain(&mut b, &coef, &r.table, padded / BLOCK);
             for f in 0..4 {
                 assert_eq!(bits(&a[f]), bits(&b[f]));
+            }
+        }
+    }
+
+    #[test]
+    fn row_coefficients_are_the_rounded_bins() {
+        for n in 0..8usize {
+            let bins: Vec<Complex<f64>> = (0..n)
+                .map(|k| Complex::new(0.1 + k as f64 / 3.0, -0.7 * k as f64 + 1e-9))
+                .collect();
+            let mut coef = vec![[(9.0f32, 9.0f32); 4]; n];
+            row_coefficients(&bins, &mut coef, 2);
+            for (c, b) in coef.iter().zip(&bins) {
+                let want = (b.re as f32, -b.im as f32);
+                assert_eq!(
+                    (c[2].0.to_bits(), c[2].1.to_bits()),
+                    (want.0.to_bits(), want.1.to_bits())
+                );
+                assert_eq!(c[1], (9.0, 9.0), "other frames untouched");
             }
         }
     }
