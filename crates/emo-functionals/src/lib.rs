@@ -10,6 +10,13 @@
 
 pub mod peaks;
 pub mod segments;
+mod select;
+
+thread_local! {
+    /// A contour's order keys and the selection's scratch, reused.
+    static SCRATCH: std::cell::RefCell<(Vec<i32>, Vec<i32>)> =
+        const { std::cell::RefCell::new((Vec::new(), Vec::new())) };
+}
 
 /// The 21 functionals of IS10, in output order, with openSMILE's names.
 pub const NAMES: [&str; 21] = [
@@ -538,10 +545,17 @@ fn is10_from_sums(
             distinct += 1;
         }
     }
+    let ranks = &ranks[..distinct];
     // integer keys in `f32::total_cmp` order: comparisons of plain integers
-    let mut keys: Vec<i32> = x.iter().map(|&v| total_order_key(v)).collect();
-    place_ranks(&mut keys, &ranks[..distinct]);
-    let at = |r: usize| from_total_order_key(keys[r]);
+    let mut values = [0i32; 10];
+    SCRATCH.with(|s| {
+        let (keys, work) = &mut *s.borrow_mut();
+        keys.clear();
+        keys.extend(x.iter().map(|&v| total_order_key(v)));
+        select::values_at_ranks(keys, ranks, &mut values[..distinct], work);
+    });
+    // `percentile_of` asks only for the ranks listed
+    let at = |r: usize| from_total_order_key(values[ranks.partition_point(|&q| q < r)]);
     let [p1, q1, q2, q3, p99] = PERCENTILES.map(|p| percentile_of(x.len(), p, at) as f32);
     out.extend([
         imax as f32,
