@@ -421,7 +421,10 @@ fn read_pcm16<R: std::io::Read>(
     let mode = opts.mode;
     let frame_bytes = 2 * nch;
     let mut data = reader.into_inner().take(declared);
-    let block = frame_bytes * BLOCK_FRAMES;
+    // no bigger than the data chunk says (a short file zeroes no 128 KiB),
+    // and at least a frame, so that every read makes progress
+    let frames = usize::try_from(declared).unwrap_or(usize::MAX) / frame_bytes;
+    let block = frame_bytes * BLOCK_FRAMES.min(frames.max(1));
     let mut bytes = vec![0u8; block];
     let mut ints: Vec<i32> = Vec::with_capacity(block / 2);
     let mut filled = 0usize;

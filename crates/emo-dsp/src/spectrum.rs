@@ -305,7 +305,7 @@ mod split_avx {
 /// `|X[k]|` computed in double and rounded to `f32`; with AVX where the
 /// processor has it (the same operations, 4 lanes wide).
 pub fn magnitudes<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut Vec<f32>) {
-    out.clear();
+    // every value is written below: only a change of length fills
     out.resize(bins.len(), 0.0);
     return_if_avx!(magnitudes_avx(bins, out));
     magnitudes_plain(bins, out)
