@@ -132,8 +132,11 @@ impl PitchAnalyzer {
             &mut self.lane_work,
             &mut self.lane_scaled,
         );
-        let [c0, c1, c2, c3] = self.detect_group(0);
-        let [c4, c5, c6, c7] = self.detect_group(1);
-        [c0, c1, c2, c3, c4, c5, c6, c7]
+        let ([s0, s1, s2, s3], [s4, s5, s6, s7]) = (&self.lane_scaled[0], &self.lane_scaled[1]);
+        let [[t0, t1, t2, t3], [t4, t5, t6, t7]] = &mut self.lane_ss;
+        self.shs.detect8(
+            [s0, s1, s2, s3, s4, s5, s6, s7],
+            [t0, t1, t2, t3, t4, t5, t6, t7],
+        )
     }
 }

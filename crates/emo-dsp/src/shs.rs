@@ -269,6 +269,68 @@ fn means_in_order<const L: usize>(ss: [&[f32]; L]) -> [f64; L] {
     std::array::from_fn(|l| (acc[l] + f64::from(ss[l][n - 1])) / n as f64)
 }
 
+/// [`means_in_order`] of `G` groups of four sequences; with AVX each group's
+/// four sums are one register, fed four values of each sequence at a time
+/// (transposed), the groups' chains of additions side by side.
+fn means_by_fours<const G: usize>(ss: [[&[f32]; 4]; G]) -> [[f64; 4]; G] {
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { means_by_fours_avx(ss) };
+    }
+    ss.map(means_in_order)
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn means_by_fours_avx<const G: usize>(ss: [[&[f32]; 4]; G]) -> [[f64; 4]; G] {
+    use std::arch::x86_64::*;
+    let n = ss[0][0].len();
+    assert!(n >= 2 && ss.iter().flatten().all(|s| s.len() == n));
+    let column = |g: usize, i: usize| {
+        let s = &ss[g];
+        _mm256_setr_pd(
+            f64::from(s[0][i]),
+            f64::from(s[1][i]),
+            f64::from(s[2][i]),
+            f64::from(s[3][i]),
+        )
+    };
+    let mut acc: [__m256d; G] = std::array::from_fn(|g| column(g, 0));
+    let mut i = 1;
+    while i + 4 < n {
+        for (g, acc) in acc.iter_mut().enumerate() {
+            let r: [__m128; 4] = std::array::from_fn(|l| _mm_loadu_ps(ss[g][l].as_ptr().add(i)));
+            // transpose: row q holds value i+q of the four
+            let (t0, t1) = (_mm_unpacklo_ps(r[0], r[1]), _mm_unpacklo_ps(r[2], r[3]));
+            let (t2, t3) = (_mm_unpackhi_ps(r[0], r[1]), _mm_unpackhi_ps(r[2], r[3]));
+            for row in [
+                _mm_movelh_ps(t0, t1),
+                _mm_movehl_ps(t1, t0),
+                _mm_movelh_ps(t2, t3),
+                _mm_movehl_ps(t3, t2),
+            ] {
+                *acc = _mm256_add_pd(*acc, _mm256_cvtps_pd(row));
+            }
+        }
+        i += 4;
+    }
+    for i in i..n - 1 {
+        for (g, acc) in acc.iter_mut().enumerate() {
+            *acc = _mm256_add_pd(*acc, column(g, i));
+        }
+    }
+    std::array::from_fn(|g| {
+        let sum = _mm256_add_pd(acc[g], column(g, n - 1));
+        let mut out = [0.0f64; 4];
+        _mm256_storeu_pd(
+            out.as_mut_ptr(),
+            _mm256_div_pd(sum, _mm256_set1_pd(n as f64)),
+        );
+        out
+    })
+}
+
 /// Zeroes every bin more than 2 bins away from a local maximum (between two
 /// consecutive maxima, bins `p₁+3 ..= p₂−3`). With exactly one maximum openSMILE
 /// zeroes everything from bin 3 on, wherever the maximum is; this reproduces it.
@@ -531,7 +593,7 @@ impl SubharmonicSummation {
             self.sum(x, s);
         }
         let [a, b, c, d] = &mut *ss;
-        let means = means_in_order([&a[..], &b[..], &c[..], &d[..]]);
+        let [means] = means_by_fours([[&a[..], &b[..], &c[..], &d[..]]]);
         let [a, b, c, d] = ss;
         [
             self.candidates(a, means[0]),
@@ -539,6 +601,17 @@ impl SubharmonicSummation {
             self.candidates(c, means[2]),
             self.candidates(d, means[3]),
         ]
+    }
+
+    /// [`SubharmonicSummation::detect`] for eight spectra, bit-identical to
+    /// eight calls: the eight means are summed side by side (two registers,
+    /// two independent chains where [`SubharmonicSummation::detect4`] has one).
+    pub fn detect8(&self, xs: [&[f32]; 8], mut ss: [&mut Vec<f32>; 8]) -> [PitchCandidates; 8] {
+        for (x, s) in xs.iter().zip(ss.iter_mut()) {
+            self.sum(x, s);
+        }
+        let means = means_by_fours([0, 1].map(|g| std::array::from_fn(|l| &ss[4 * g + l][..])));
+        std::array::from_fn(|l| self.candidates(ss[l], means[l / 4][l % 4]))
     }
 
     /// Candidates from a subharmonic sum and its mean.
@@ -703,6 +776,29 @@ mod tests {
             if n >= 4 {
                 keep_peaks_plain(&mut b);
                 assert_eq!(a, b, "n = {n}");
+            }
+        }
+    }
+
+    #[test]
+    fn four_means_at_once_are_the_means_in_order() {
+        for n in [2usize, 3, 5, 6, 9, 513] {
+            let ss: Vec<Vec<f32>> = (0..4)
+                .map(|l| {
+                    (0..n)
+                        .map(|i| ((i * (l + 3)) as f32 * 0.37).sin() * 1e3)
+                        .collect()
+                })
+                .collect();
+            let four = [&ss[0][..], &ss[1][..], &ss[2][..], &ss[3][..]];
+            let want = means_in_order(four);
+            let two = [four, [four[3], four[2], four[1], four[0]]];
+            let [got, reversed] = means_by_fours(two);
+            for (l, m) in got.iter().enumerate() {
+                assert_eq!(m.to_bits(), want[l].to_bits(), "n = {n}");
+                assert_eq!(reversed[3 - l].to_bits(), want[l].to_bits());
+                let one: [f64; 1] = means_in_order([four[l]]);
+                assert_eq!(m.to_bits(), one[0].to_bits());
             }
         }
     }
