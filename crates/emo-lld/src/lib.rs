@@ -103,13 +103,16 @@ pub enum LldError {
 }
 
 type Analyzers = (spectral::SpectralAnalyzer, pitch::PitchAnalyzer);
+/// Analyzers with the rate and settings they were made for.
+type Keyed = ((u32, Settings), Analyzers);
 
 thread_local! {
     /// The analyzers of the last extractor this thread finished, with their
     /// rate and settings: the next file of a batch takes them over instead of
     /// copying new ones (their scratch is written before it is read, so what
     /// it holds from the last file never reaches a result).
-    static SPARE: RefCell<Option<((u32, Settings), Analyzers)>> = const { RefCell::new(None) };
+    // (boxed: a library loaded into Python has little static TLS to spare)
+    static SPARE: RefCell<Option<Box<Keyed>>> = const { RefCell::new(None) };
 }
 
 /// Analyzers depend only on the rate and settings; their tables (LPC resampling,
@@ -123,8 +126,8 @@ fn analyzers(
     g60: FrameGeometry,
 ) -> Analyzers {
     let key = (rate, *settings);
-    if let Some((_, spare)) = SPARE.with(|s| s.borrow_mut().take_if(|(k, _)| *k == key)) {
-        return spare;
+    if let Some(spare) = SPARE.with(|s| s.borrow_mut().take_if(|b| b.0 == key)) {
+        return spare.1;
     }
     type Cache = HashMap<(u32, Settings), Analyzers>;
     static CACHE: OnceLock<Mutex<Cache>> = OnceLock::new();
@@ -352,7 +355,7 @@ impl Extractor {
         self.analyse(true);
         let key = (self.sample_rate, self.settings);
         let analyzers = (self.spectral, self.pitch);
-        SPARE.with(|s| *s.borrow_mut() = Some((key, analyzers)));
+        SPARE.with(|s| *s.borrow_mut() = Some(Box::new((key, analyzers))));
         self.buf = Vec::new();
         let (v, settings) = (self.v, self.settings);
         let n60 = self.g60.count(self.total);
