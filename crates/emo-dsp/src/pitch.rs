@@ -7,7 +7,7 @@ use crate::shs::{
     SubharmonicSummation,
 };
 use crate::spectrum::MagnitudeSpectrum;
-use crate::window::{apply_window, gaussian};
+use crate::window::{apply_window, gaussian, single_precision};
 use crate::FrameGeometry;
 
 /// Settings of a [`PitchAnalyzer`].
@@ -26,7 +26,7 @@ pub struct PitchOptions {
 /// Pitch candidates of frames of one geometry.
 #[derive(Clone)]
 pub struct PitchAnalyzer {
-    window: Vec<f64>,
+    window: Vec<f32>,
     spectrum: MagnitudeSpectrum,
     scale: LogFrequencySpectrum,
     shs: SubharmonicSummation,
@@ -53,7 +53,7 @@ impl PitchAnalyzer {
         let scale = LogFrequencySpectrum::new(n_mag, bin_hz, opts.scale);
         let shs = SubharmonicSummation::new(opts.shs, n_mag, &scale);
         PitchAnalyzer {
-            window: gaussian(n, opts.window_sigma),
+            window: single_precision(&gaussian(n, opts.window_sigma)),
             spectrum: MagnitudeSpectrum::new(k, n, opts.symmetric_padding),
             scale,
             shs,

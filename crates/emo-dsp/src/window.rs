@@ -33,9 +33,14 @@ pub fn preemphasis(frame: &[f32], k: f32, out: &mut [f32]) {
     out[0] = (1.0 - k) * frame[0];
 }
 
-/// Multiplies a frame by a window (window values rounded to `f32`, as a
-/// single-precision engine stores them).
-pub fn apply_window(frame: &[f32], window: &[f64], out: &mut [f32]) {
+/// A window's values rounded to `f32`, as a single-precision engine stores
+/// them and [`apply_window`] multiplies by them.
+pub fn single_precision(window: &[f64]) -> Vec<f32> {
+    window.iter().map(|&w| w as f32).collect()
+}
+
+/// Multiplies a frame by a window in `f32` (see [`single_precision`]).
+pub fn apply_window(frame: &[f32], window: &[f32], out: &mut [f32]) {
     return_if_avx!(apply_window_avx(frame, window, out));
     apply_window_plain(frame, window, out)
 }
@@ -43,14 +48,14 @@ pub fn apply_window(frame: &[f32], window: &[f64], out: &mut [f32]) {
 /// [`apply_window`] compiled for AVX: the same operations, 8 lanes wide.
 #[cfg(target_arch = "x86_64")]
 #[target_feature(enable = "avx")]
-unsafe fn apply_window_avx(frame: &[f32], window: &[f64], out: &mut [f32]) {
+unsafe fn apply_window_avx(frame: &[f32], window: &[f32], out: &mut [f32]) {
     apply_window_plain(frame, window, out)
 }
 
 #[inline(always)]
-fn apply_window_plain(frame: &[f32], window: &[f64], out: &mut [f32]) {
+fn apply_window_plain(frame: &[f32], window: &[f32], out: &mut [f32]) {
     for ((o, &x), &w) in out.iter_mut().zip(frame).zip(window) {
-        *o = x * (w as f32);
+        *o = x * w;
     }
 }
 
@@ -89,9 +94,14 @@ mod tests {
     fn the_avx_and_plain_windowing_agree_to_the_bit() {
         let x: Vec<f32> = (0..997).map(|i| (i as f32 * 0.37).sin()).collect();
         let w = gaussian(997, 0.25);
+        let w32 = single_precision(&w);
         let (mut a, mut b) = (vec![0.0; 997], vec![0.0; 997]);
-        apply_window(&x, &w, &mut a);
-        apply_window_plain(&x, &w, &mut b);
+        apply_window(&x, &w32, &mut a);
+        apply_window_plain(&x, &w32, &mut b);
         assert!(a.iter().zip(&b).all(|(p, q)| p.to_bits() == q.to_bits()));
+        // each the product of the sample and the window value rounded to f32
+        for i in 0..997 {
+            assert_eq!(a[i].to_bits(), (x[i] * (w[i] as f32)).to_bits());
+        }
     }
 }

@@ -12,7 +12,7 @@ use emo_dsp::spectral_shape::{
     alpha_ratio_db, bin_range, hammarberg_index_db, log_power_db, spectral_flux, BandSlope,
 };
 use emo_dsp::spectrum::{magnitudes, Spectrum};
-use emo_dsp::window::{apply_window, hamming};
+use emo_dsp::window::{apply_window, hamming, single_precision};
 use emo_dsp::FrameGeometry;
 use std::ops::Range;
 
@@ -74,7 +74,7 @@ pub fn formants_of_lpc(lpc: &[f32], search: &mut FormantSearch) -> Formants {
 #[derive(Clone)]
 pub struct SpectralBranch {
     geometry: FrameGeometry,
-    window: Vec<f64>,
+    window: Vec<f32>,
     /// One transform per lane of the four-frame path, so that each frame's
     /// bins stay where its transform wrote them (the plan is shared).
     spectra: [Spectrum; 4],
@@ -131,7 +131,7 @@ impl SpectralBranch {
             .collect();
         SpectralBranch {
             geometry,
-            window: hamming(n),
+            window: single_precision(&hamming(n)),
             spectra: Spectrum::lanes(k, n, true),
             slopes,
             log_bins,

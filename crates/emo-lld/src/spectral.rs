@@ -7,7 +7,7 @@ use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
 use emo_dsp::spectrum::{magnitudes, Spectrum};
-use emo_dsp::window::{apply_window, hamming, preemphasis};
+use emo_dsp::window::{apply_window, hamming, preemphasis, single_precision};
 use emo_dsp::FrameGeometry;
 use realfft::num_complex::Complex;
 
@@ -42,6 +42,8 @@ pub struct SpectralFrame {
 pub struct SpectralAnalyzer {
     geometry: FrameGeometry,
     window: Vec<f64>,
+    /// The window in `f32`, as the frames are multiplied by it.
+    window32: Vec<f32>,
     window_sum: f64,
     /// One transform per lane of [`SpectralAnalyzer::analyse4`], so that each
     /// frame's bins stay where its transform wrote them (the plan is shared).
@@ -84,6 +86,7 @@ impl SpectralAnalyzer {
         let period = k as f64 * ratio;
         SpectralAnalyzer {
             geometry,
+            window32: single_precision(&window),
             window,
             window_sum,
             spectra: Spectrum::lanes(k, n, symmetric_padding),
@@ -155,7 +158,7 @@ impl SpectralAnalyzer {
             ..Default::default()
         };
         preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
-        apply_window(&self.emphasised, &self.window, &mut self.windowed);
+        apply_window(&self.emphasised, &self.window32, &mut self.windowed);
         let bins = self.spectra[0].transform(&self.windowed);
         power_spectrum(bins, &mut self.mags, &mut self.power);
         self.mel26.apply(&self.power, &mut self.bands26);
@@ -205,7 +208,7 @@ impl SpectralAnalyzer {
         for (l, frame) in frames.iter().enumerate() {
             out[l].loudness = loudness[l];
             preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
-            apply_window(&self.emphasised, &self.window, &mut self.windowed);
+            apply_window(&self.emphasised, &self.window32, &mut self.windowed);
             let bins = self.spectra[l].transform(&self.windowed);
             magnitudes(bins, &mut self.mags);
             // lane l of each bin, as the filterbanks read the four
