@@ -59,6 +59,71 @@ fn apply_window_plain(frame: &[f32], window: &[f32], out: &mut [f32]) {
     }
 }
 
+/// `Σ_i w[i]·x[i]·x[i]` (in that order, i ascending, in double) of `G`
+/// groups of four frames of the window's length. With AVX each group's four
+/// sums are one register, fed four samples of each frame at a time
+/// (transposed), the groups' chains of additions side by side.
+pub fn weighted_energies<const G: usize>(
+    frames: [[&[f32]; 4]; G],
+    window: &[f64],
+) -> [[f64; 4]; G] {
+    assert!(frames.iter().flatten().all(|f| f.len() == window.len()));
+    #[cfg(target_arch = "x86_64")]
+    if std::arch::is_x86_feature_detected!("avx") {
+        // SAFETY: AVX is available (checked just above).
+        return unsafe { weighted_energies_avx(frames, window) };
+    }
+    frames.map(|four| four.map(|x| weighted_energy_from(x, window, 0, 0.0)))
+}
+
+/// `acc + Σ_{i ≥ from} w[i]·x[i]·x[i]`, i ascending.
+fn weighted_energy_from(x: &[f32], window: &[f64], from: usize, acc: f64) -> f64 {
+    let mut s = acc;
+    for (&v, &w) in x.iter().zip(window).skip(from) {
+        let v = f64::from(v);
+        s += w * v * v;
+    }
+    s
+}
+
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn weighted_energies_avx<const G: usize>(
+    frames: [[&[f32]; 4]; G],
+    window: &[f64],
+) -> [[f64; 4]; G] {
+    use std::arch::x86_64::*;
+    let n = window.len();
+    let mut acc = [_mm256_setzero_pd(); G];
+    let mut i = 0;
+    while i + 4 <= n {
+        for (g, acc) in acc.iter_mut().enumerate() {
+            let r: [__m128; 4] =
+                std::array::from_fn(|l| _mm_loadu_ps(frames[g][l].as_ptr().add(i)));
+            // transpose: row q holds sample i+q of the four
+            let (t0, t1) = (_mm_unpacklo_ps(r[0], r[1]), _mm_unpacklo_ps(r[2], r[3]));
+            let (t2, t3) = (_mm_unpackhi_ps(r[0], r[1]), _mm_unpackhi_ps(r[2], r[3]));
+            let rows = [
+                _mm_movelh_ps(t0, t1),
+                _mm_movehl_ps(t1, t0),
+                _mm_movelh_ps(t2, t3),
+                _mm_movehl_ps(t3, t2),
+            ];
+            for (q, row) in rows.into_iter().enumerate() {
+                let x = _mm256_cvtps_pd(row);
+                let term = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(window[i + q]), x), x);
+                *acc = _mm256_add_pd(*acc, term);
+            }
+        }
+        i += 4;
+    }
+    std::array::from_fn(|g| {
+        let mut s = [0.0f64; 4];
+        _mm256_storeu_pd(s.as_mut_ptr(), acc[g]);
+        std::array::from_fn(|l| weighted_energy_from(frames[g][l], window, i, s[l]))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -88,6 +153,30 @@ mod tests {
         let mut y = [0.0f32; 3];
         preemphasis(&[1.0, 2.0, 4.0], 0.5, &mut y);
         assert_eq!(y, [0.5, 1.5, 3.0]);
+    }
+
+    #[test]
+    fn weighted_energies_follow_the_sum_in_order() {
+        for n in [1usize, 3, 4, 7, 400] {
+            let w = hamming(n);
+            let frames: Vec<Vec<f32>> = (0..8)
+                .map(|l| {
+                    (0..n)
+                        .map(|i| ((i * (l + 2)) as f32 * 0.21).sin() * 0.4)
+                        .collect()
+                })
+                .collect();
+            let groups = [0, 1].map(|g| std::array::from_fn(|l| &frames[4 * g + l][..]));
+            let got = weighted_energies(groups, &w);
+            for (k, x) in frames.iter().enumerate() {
+                let mut want = 0.0f64;
+                for i in 0..n {
+                    let v = f64::from(x[i]);
+                    want += w[i] * v * v;
+                }
+                assert_eq!(got[k / 4][k % 4].to_bits(), want.to_bits(), "n = {n}");
+            }
+        }
     }
 
     #[test]

@@ -7,7 +7,7 @@ use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
 use emo_dsp::spectrum::{magnitudes, Spectrum};
-use emo_dsp::window::{apply_window, hamming, preemphasis, single_precision};
+use emo_dsp::window::{apply_window, hamming, preemphasis, single_precision, weighted_energies};
 use emo_dsp::FrameGeometry;
 use realfft::num_complex::Complex;
 
@@ -133,22 +133,39 @@ impl SpectralAnalyzer {
         loudness_of_intensity(intensity)
     }
 
-    /// [`SpectralAnalyzer::loudness`] of four frames, bit-identical: the four
-    /// sums of the documented loudness run side by side.
-    fn loudness4(&self, frames: [&[f32]; 4]) -> [f32; 4] {
+    /// [`SpectralAnalyzer::loudness`] of `N` frames, bit-identical: the sums
+    /// of the documented loudness run sixteen (else four) side by side.
+    fn loudness_lanes<const N: usize>(&self, frames: [&[f32]; N]) -> [f32; N] {
         if self.loudness != LoudnessMode::Documented
             || frames.iter().any(|f| f.len() != self.window.len())
         {
             return frames.map(|f| self.loudness(f));
         }
-        let mut s = [0.0f64; 4];
-        for (i, &w) in self.window.iter().enumerate() {
-            for l in 0..4 {
-                let x = f64::from(frames[l][i]);
-                s[l] += w * x * x;
+        let mut out = [0.0f32; N];
+        let of = |s: f64| loudness_of_intensity(s / self.window_sum);
+        let mut k = 0;
+        while k + 16 <= N {
+            let groups: [[&[f32]; 4]; 4] =
+                std::array::from_fn(|g| std::array::from_fn(|l| frames[k + 4 * g + l]));
+            for (o, s) in out[k..k + 16]
+                .iter_mut()
+                .zip(weighted_energies(groups, &self.window).as_flattened())
+            {
+                *o = of(*s);
             }
+            k += 16;
         }
-        s.map(|s| loudness_of_intensity(s / self.window_sum))
+        while k + 4 <= N {
+            let [four] = weighted_energies([std::array::from_fn(|l| frames[k + l])], &self.window);
+            for (o, s) in out[k..k + 4].iter_mut().zip(four) {
+                *o = of(s);
+            }
+            k += 4;
+        }
+        for (o, f) in out[k..].iter_mut().zip(&frames[k..]) {
+            *o = self.loudness(f);
+        }
+        out
     }
 
     /// All descriptors of one frame.
@@ -194,6 +211,9 @@ impl SpectralAnalyzer {
     /// `N` frames (a multiple of four) by fours, then all their LSPs at once.
     fn analyse_fours<const N: usize>(&mut self, frames: [&[f32]; N]) -> [SpectralFrame; N] {
         let mut out: [SpectralFrame; N] = std::array::from_fn(|_| SpectralFrame::default());
+        for (o, l) in out.iter_mut().zip(self.loudness_lanes(frames)) {
+            o.loudness = l;
+        }
         let mut lpc = Vec::with_capacity(N);
         for (frames, out) in frames.chunks_exact(4).zip(out.chunks_exact_mut(4)) {
             lpc.extend(self.up_to_lpc4([frames[0], frames[1], frames[2], frames[3]], out));
@@ -202,11 +222,10 @@ impl SpectralAnalyzer {
         out
     }
 
-    /// Everything of four frames but their LSPs, into `out`; returns their LPC coefficients.
+    /// Everything of four frames but their loudness and LSPs, into `out`;
+    /// returns their LPC coefficients.
     fn up_to_lpc4(&mut self, frames: [&[f32]; 4], out: &mut [SpectralFrame]) -> [Vec<f32>; 4] {
-        let loudness = self.loudness4(frames);
         for (l, frame) in frames.iter().enumerate() {
-            out[l].loudness = loudness[l];
             preemphasis(frame, PREEMPHASIS, &mut self.emphasised);
             apply_window(&self.emphasised, &self.window32, &mut self.windowed);
             let bins = self.spectra[l].transform(&self.windowed);
