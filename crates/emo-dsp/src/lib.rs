@@ -23,6 +23,26 @@ macro_rules! return_if_avx {
     };
 }
 
+/// A 4×4 transpose of `f32` lanes: `r[l]` holds four consecutive values of
+/// sequence l; the result's vector q holds value q of the four sequences (how
+/// the side-by-side sums read four frames at a time).
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) fn transpose4(r: [std::arch::x86_64::__m128; 4]) -> [std::arch::x86_64::__m128; 4] {
+    use std::arch::x86_64::*;
+    // SAFETY: SSE is part of every x86-64 processor.
+    unsafe {
+        let (t0, t1) = (_mm_unpacklo_ps(r[0], r[1]), _mm_unpacklo_ps(r[2], r[3]));
+        let (t2, t3) = (_mm_unpackhi_ps(r[0], r[1]), _mm_unpackhi_ps(r[2], r[3]));
+        [
+            _mm_movelh_ps(t0, t1),
+            _mm_movehl_ps(t1, t0),
+            _mm_movelh_ps(t2, t3),
+            _mm_movehl_ps(t3, t2),
+        ]
+    }
+}
+
 pub mod auditory;
 pub mod delta;
 pub mod formants;

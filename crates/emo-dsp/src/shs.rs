@@ -301,15 +301,8 @@ unsafe fn means_by_fours_avx<const G: usize>(ss: [[&[f32]; 4]; G]) -> [[f64; 4];
     while i + 4 < n {
         for (g, acc) in acc.iter_mut().enumerate() {
             let r: [__m128; 4] = std::array::from_fn(|l| _mm_loadu_ps(ss[g][l].as_ptr().add(i)));
-            // transpose: row q holds value i+q of the four
-            let (t0, t1) = (_mm_unpacklo_ps(r[0], r[1]), _mm_unpacklo_ps(r[2], r[3]));
-            let (t2, t3) = (_mm_unpackhi_ps(r[0], r[1]), _mm_unpackhi_ps(r[2], r[3]));
-            for row in [
-                _mm_movelh_ps(t0, t1),
-                _mm_movehl_ps(t1, t0),
-                _mm_movelh_ps(t2, t3),
-                _mm_movehl_ps(t3, t2),
-            ] {
+            // row q holds value i+q of the four
+            for row in crate::transpose4(r) {
                 *acc = _mm256_add_pd(*acc, _mm256_cvtps_pd(row));
             }
         }

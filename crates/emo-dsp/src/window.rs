@@ -100,16 +100,8 @@ unsafe fn weighted_energies_avx<const G: usize>(
         for (g, acc) in acc.iter_mut().enumerate() {
             let r: [__m128; 4] =
                 std::array::from_fn(|l| _mm_loadu_ps(frames[g][l].as_ptr().add(i)));
-            // transpose: row q holds sample i+q of the four
-            let (t0, t1) = (_mm_unpacklo_ps(r[0], r[1]), _mm_unpacklo_ps(r[2], r[3]));
-            let (t2, t3) = (_mm_unpackhi_ps(r[0], r[1]), _mm_unpackhi_ps(r[2], r[3]));
-            let rows = [
-                _mm_movelh_ps(t0, t1),
-                _mm_movehl_ps(t1, t0),
-                _mm_movelh_ps(t2, t3),
-                _mm_movehl_ps(t3, t2),
-            ];
-            for (q, row) in rows.into_iter().enumerate() {
+            // row q holds sample i+q of the four
+            for (q, row) in crate::transpose4(r).into_iter().enumerate() {
                 let x = _mm256_cvtps_pd(row);
                 let term = _mm256_mul_pd(_mm256_mul_pd(_mm256_set1_pd(window[i + q]), x), x);
                 *acc = _mm256_add_pd(*acc, term);
