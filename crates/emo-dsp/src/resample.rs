@@ -140,14 +140,15 @@ type Coef = (f32, f32);
 fn row_coefficients<const F: usize>(bins: &[Complex<f64>], coef: &mut [[Coef; F]], f: usize) {
     let n = bins.len().min(coef.len());
     let (bins, coef) = (&bins[..n], &mut coef[..n]);
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { row_coefficients_avx(bins, coef, f) };
-    }
+    return_if_avx!(row_coefficients_avx(bins, coef, f));
     for (c, b) in coef.iter_mut().zip(bins) {
-        c[f] = (b.re as f32, -b.im as f32);
+        c[f] = coef_of(b);
     }
+}
+
+/// A row's coefficient of one frame from its bin: `(Re, −Im)` in `f32`.
+fn coef_of(b: &Complex<f64>) -> Coef {
+    (b.re as f32, -b.im as f32)
 }
 
 #[cfg(target_arch = "x86_64")]
@@ -171,7 +172,7 @@ unsafe fn row_coefficients_avx<const F: usize>(
         _mm_storeh_pd(coef[2 * p + 1].as_mut_ptr().add(f).cast::<f64>(), c);
     }
     for k in 2 * pairs..bins.len() {
-        coef[k][f] = (bins[k].re as f32, -bins[k].im as f32);
+        coef[k][f] = coef_of(&bins[k]);
     }
 }
 

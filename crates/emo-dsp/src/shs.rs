@@ -273,11 +273,7 @@ fn means_in_order<const L: usize>(ss: [&[f32]; L]) -> [f64; L] {
 /// four sums are one register, fed four values of each sequence at a time
 /// (transposed), the groups' chains of additions side by side.
 fn means_by_fours<const G: usize>(ss: [[&[f32]; 4]; G]) -> [[f64; 4]; G] {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { means_by_fours_avx(ss) };
-    }
+    return_if_avx!(means_by_fours_avx(ss));
     ss.map(means_in_order)
 }
 
@@ -420,12 +416,8 @@ fn for_each_peak(lo: usize, hi: usize, a: &mut [f32], f: &mut impl FnMut(usize, 
 /// base + 64`, `end < a.len()`); with AVX eight bins per comparison.
 #[inline(always)]
 fn peak_bits(a: &[f32], base: usize, end: usize) -> u64 {
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above); the bounds are the
-        // caller's, asserted in `for_each_peak`.
-        return unsafe { peak_bits_avx(a, base, end) };
-    }
+    // the bounds are the caller's, as the AVX build asserts
+    return_if_avx!(peak_bits_avx(a, base, end));
     peak_bits_plain(a, base, end, 0)
 }
 

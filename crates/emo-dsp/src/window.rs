@@ -68,11 +68,7 @@ pub fn weighted_energies<const G: usize>(
     window: &[f64],
 ) -> [[f64; 4]; G] {
     assert!(frames.iter().flatten().all(|f| f.len() == window.len()));
-    #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
-        return unsafe { weighted_energies_avx(frames, window) };
-    }
+    return_if_avx!(weighted_energies_avx(frames, window));
     frames.map(|four| four.map(|x| weighted_energy_from(x, window, 0, 0.0)))
 }
 
