@@ -69,7 +69,13 @@ pub fn weighted_energies<const G: usize>(
 ) -> [[f64; 4]; G] {
     assert!(frames.iter().flatten().all(|f| f.len() == window.len()));
     return_if_avx!(weighted_energies_avx(frames, window));
-    frames.map(|four| four.map(|x| weighted_energy_from(x, window, 0, 0.0)))
+    frames.map(|four| four.map(|x| weighted_energy(x, window)))
+}
+
+/// `Σ_i w[i]·x[i]·x[i]` of one frame, i ascending, from +0.0 (see
+/// [`weighted_energies`]).
+pub fn weighted_energy(x: &[f32], window: &[f64]) -> f64 {
+    weighted_energy_from(x, window, 0, 0.0)
 }
 
 /// `acc + Σ_{i ≥ from} w[i]·x[i]·x[i]`, i ascending.

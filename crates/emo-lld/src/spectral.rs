@@ -7,7 +7,9 @@ use emo_dsp::mel::MelFilterbank;
 use emo_dsp::mfcc::Cepstrum;
 use emo_dsp::resample::SpectralResampler;
 use emo_dsp::spectrum::{magnitudes, Spectrum};
-use emo_dsp::window::{apply_window, hamming, preemphasis, single_precision, weighted_energies};
+use emo_dsp::window::{
+    apply_window, hamming, preemphasis, single_precision, weighted_energies, weighted_energy,
+};
 use emo_dsp::FrameGeometry;
 use realfft::num_complex::Complex;
 
@@ -117,14 +119,9 @@ impl SpectralAnalyzer {
     /// Loudness of a raw (not pre-emphasised, not windowed) frame.
     pub fn loudness(&self, frame: &[f32]) -> f32 {
         let intensity = match self.loudness {
-            LoudnessMode::Documented => {
-                let s: f64 = frame
-                    .iter()
-                    .zip(&self.window)
-                    .map(|(&x, &w)| w * f64::from(x) * f64::from(x))
-                    .sum();
-                s / self.window_sum
-            }
+            // (the sum starts at +0.0 where `Iterator::sum` started at −0.0:
+            // the same bits, as every term w·x·x with w > 0 is +0.0 or above)
+            LoudnessMode::Documented => weighted_energy(frame, &self.window) / self.window_sum,
             LoudnessMode::OpenSmile3 => {
                 let x = f64::from(frame[0]);
                 self.window[0] * x * x / self.window_sum
