@@ -67,33 +67,10 @@ struct FirstPass {
     weighted: f64,
 }
 
-/// Both sums run in index order from −0.0, as `Iterator::sum` adds, and
-/// side by side with each other and with the search for the extremes, so
-/// their chains of dependent additions overlap.
+/// One contour's [`first_pass_lanes`].
 fn first_pass(x: &[f32]) -> FirstPass {
-    let (mut imax, mut imin) = (0, 0);
-    let (mut max, mut min) = (
-        x.first().copied().unwrap_or(0.0),
-        x.first().copied().unwrap_or(0.0),
-    );
-    let (mut sum, mut weighted) = (-0.0f64, -0.0f64);
-    for (i, &v) in x.iter().enumerate() {
-        if v > max {
-            (max, imax) = (v, i);
-        }
-        if v < min {
-            (min, imin) = (v, i);
-        }
-        let d = f64::from(v);
-        sum += d;
-        weighted += i as f64 * d;
-    }
-    FirstPass {
-        imax,
-        imin,
-        sum,
-        weighted,
-    }
+    let [p] = first_pass_lanes([x]);
+    p
 }
 
 /// Arithmetic mean (double accumulation), rounded to `f32`.
@@ -148,37 +125,23 @@ struct SpreadSums {
     m4: f64,
 }
 
-/// All five sums in one pass, each from 0.0 in index order: five
-/// independent chains of additions side by side.
+/// One contour's [`spread_sums_lanes`].
 fn spread_sums(x: &[f32], m: f64, t: f64, mean: f32) -> SpreadSums {
-    let mu = f64::from(mean);
-    let mut s = SpreadSums {
-        abs_error: 0.0,
-        sq_error: 0.0,
-        m2: 0.0,
-        m3: 0.0,
-        m4: 0.0,
-    };
-    for (i, &v) in x.iter().enumerate() {
-        let e = f64::from(v) - (m * i as f64 + t);
-        s.abs_error += e.abs();
-        s.sq_error += e * e;
-        let d = f64::from(v) - mu;
-        let d2 = d * d;
-        s.m2 += d2;
-        s.m3 += d2 * d;
-        s.m4 += d2 * d2;
-    }
+    let [s] = spread_sums_lanes([x], [m], [t], [mean]);
     s
 }
 
-/// [`first_pass`] of `L` contours of one length side by side, each with its
-/// own order of operations (their chains of additions overlap).
+/// The first pass over `L` contours of one length: the extremes, and Σx
+/// and Σi·x, both in index order from −0.0, as `Iterator::sum` adds. All of
+/// it runs side by side, within a contour and across the contours, each
+/// with its own order of operations, so the chains of dependent additions
+/// overlap.
 fn first_pass_lanes<const L: usize>(xs: [&[f32]; L]) -> [FirstPass; L] {
     let n = xs[0].len();
-    assert!(n > 0 && xs.iter().all(|x| x.len() == n));
+    assert!(xs.iter().all(|x| x.len() == n));
     let (mut imax, mut imin) = ([0usize; L], [0usize; L]);
-    let (mut max, mut min) = (xs.map(|x| x[0]), xs.map(|x| x[0]));
+    let first = xs.map(|x| x.first().copied().unwrap_or(0.0));
+    let (mut max, mut min) = (first, first);
     let (mut sum, mut weighted) = ([-0.0f64; L], [-0.0f64; L]);
     for i in 0..n {
         let fi = i as f64;
@@ -203,7 +166,9 @@ fn first_pass_lanes<const L: usize>(xs: [&[f32]; L]) -> [FirstPass; L] {
     })
 }
 
-/// [`spread_sums`] of `L` contours of one length side by side.
+/// The [`SpreadSums`] of `L` contours of one length (each its own line and
+/// mean): each sum from 0.0 in index order, all of them side by side
+/// (independent chains of additions).
 fn spread_sums_lanes<const L: usize>(
     xs: [&[f32]; L],
     m: [f64; L],
