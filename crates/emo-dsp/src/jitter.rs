@@ -47,9 +47,29 @@ pub struct JitterOptions {
 ///
 /// Each lag's sums run strictly in sample order, exactly as a one-lag-at-a-time
 /// loop would: acceptance of a period can hinge on the last bit of these values
-/// (see docs/is10.md). Speed comes from running eight (then four) consecutive
-/// lags side by side, one per vector lane, which keeps every lane's order intact.
+/// (see docs/is10.md). Speed comes from running sixteen (then eight, four)
+/// consecutive lags side by side, one per vector lane, which keeps every
+/// lane's order intact.
 fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
+    return_if_avx!(correlations_avx(x, s, lags, cc));
+    correlations_plain(x, s, lags, cc)
+}
+
+/// [`correlations`] compiled for AVX: the means' divisions and the
+/// normalisations get four lanes wide (the same operations).
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx")]
+unsafe fn correlations_avx(
+    x: &[f64],
+    s: usize,
+    lags: std::ops::RangeInclusive<usize>,
+    cc: &mut [f64],
+) {
+    correlations_plain(x, s, lags, cc)
+}
+
+#[inline(always)]
+fn correlations_plain(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: &mut [f64]) {
     let (lo, hi) = (*lags.start(), *lags.end());
     // The first segment's sum is one running sum over x[s..], read off at
     // each lag's length: summed in index order from s, so continuing it from
@@ -57,17 +77,18 @@ fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: 
     let mut run = RunningSum::default();
     let mut t0 = lo;
     while t0 <= hi {
-        // eight lags at a time (two independent chains of additions per
-        // sum), four for what is left, fewer at the end
+        // sixteen lags at a time (four independent chains of additions in
+        // the means' sums), eight or four for what is left, fewer at the end
         let lanes = match hi - t0 + 1 {
+            n if n >= 16 => 16,
             n if n >= 8 => 8,
             n => n.min(4),
         };
         let cc = &mut cc[t0 - lo..];
-        if lanes == 8 {
-            lag_group::<8>(x, s, t0, lanes, &mut run, cc);
-        } else {
-            lag_group::<4>(x, s, t0, lanes, &mut run, cc);
+        match lanes {
+            16 => lag_group::<16>(x, s, t0, lanes, &mut run, cc),
+            8 => lag_group::<8>(x, s, t0, lanes, &mut run, cc),
+            _ => lag_group::<4>(x, s, t0, lanes, &mut run, cc),
         }
         t0 += lanes;
     }
@@ -98,6 +119,7 @@ impl RunningSum {
 
 /// The correlations of lags `t0..t0 + lanes` (`lanes ≤ L`) into `cc[0..lanes]`,
 /// lag `t0 + l` in lane l.
+#[inline(always)]
 fn lag_group<const L: usize>(
     x: &[f64],
     s: usize,
@@ -106,20 +128,31 @@ fn lag_group<const L: usize>(
     run: &mut RunningSum,
     cc: &mut [f64],
 ) {
+    // all L lanes where `x` holds what the last of them reads (padding past
+    // the samples: lanes beyond `lanes` read it, and are dropped below)
+    let full = lanes == L || x.len() >= s + 2 * (t0 + L - 1);
+    // Second segments: lane l sums x[s+t0+l .. s+2(t0+l)). The first group
+    // also starts the running sum of the first segments, in the same loop
+    // (its chain of additions runs beside the lanes' instead of after them).
+    let prefix = if run.len == 0 { &x[s..s + t0] } else { &[] };
+    let (mut my, first) = if full {
+        lane_sums::<L>(&x[s + t0..s + 2 * (t0 + L - 1)], t0, prefix)
+    } else {
+        lane_sums_plain::<L>(&x[s + t0..], t0, lanes, prefix)
+    };
+    if !prefix.is_empty() {
+        *run = RunningSum {
+            sum: first,
+            len: t0,
+        };
+    }
     let mut mx = [0.0f64; L];
     for (l, m) in mx.iter_mut().enumerate().take(lanes) {
         *m = run.up_to(x, s, t0 + l);
     }
-    // all L lanes where `x` holds what the last of them reads (padding past
-    // the samples: lanes beyond `lanes` read it, and are dropped below)
-    let full = lanes == L || x.len() >= s + 2 * (t0 + L - 1);
-    // Second segments: lane l sums x[s+t0+l .. s+2(t0+l)).
-    let mut my = if full {
-        lane_sums::<L>(&x[s + t0..s + 2 * (t0 + L - 1)], t0)
-    } else {
-        lane_sums_plain::<L>(&x[s + t0..], t0, lanes)
-    };
-    for l in 0..lanes {
+    // every lane, so that the loops have a fixed length (those past `lanes`
+    // hold nothing used)
+    for l in 0..L {
         let n = (t0 + l) as f64;
         mx[l] /= n;
         my[l] /= n;
@@ -136,21 +169,30 @@ fn lag_group<const L: usize>(
     } else {
         lane_products_plain::<L>(&x[s..], &x[s + t0..], t0, mx, my, lanes)
     };
-    for l in 0..lanes {
-        cc[l] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
+    let mut r = [0.0f64; L];
+    for l in 0..L {
+        r[l] = c[l] / (nx[l].sqrt() * ny[l].sqrt());
     }
+    cc[..lanes].copy_from_slice(&r[..lanes]);
 }
 
-/// `out[l] = Σ_{i<n+l} y[i+l]` for L lanes (4 or 8), each summed in increasing
-/// i: lane l is the sum of a segment of n + l values starting at l.
-fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
-    // `y` holds n+2L−2 values and L is 4 or 8, as the AVX build asserts.
-    return_if_avx!(avx::lane_sums::<L>(y, n));
-    lane_sums_plain(y, n, L)
+/// `out[l] = Σ_{i<n+l} y[i+l]` for L lanes (4, 8 or 16), each summed in increasing
+/// i: lane l is the sum of a segment of n + l values starting at l. Beside
+/// them, `Σ prefix` in increasing index (`prefix` holds n values or none).
+fn lane_sums<const L: usize>(y: &[f64], n: usize, prefix: &[f64]) -> ([f64; L], f64) {
+    // `y` holds n+2L−2 values and L is 4, 8 or 16, as the AVX build asserts.
+    return_if_avx!(avx::lane_sums::<L>(y, n, prefix));
+    lane_sums_plain(y, n, L, prefix)
 }
 
 /// [`lane_sums`] for the first `lanes` lanes (the rest stay 0), portably.
-fn lane_sums_plain<const L: usize>(y: &[f64], n: usize, lanes: usize) -> [f64; L] {
+fn lane_sums_plain<const L: usize>(
+    y: &[f64],
+    n: usize,
+    lanes: usize,
+    prefix: &[f64],
+) -> ([f64; L], f64) {
+    let first: f64 = prefix.iter().fold(0.0, |a, &v| a + v);
     let mut acc = [0.0f64; L];
     // all lanes side by side while they all take part, then the tails
     for i in 0..n {
@@ -163,10 +205,10 @@ fn lane_sums_plain<const L: usize>(y: &[f64], n: usize, lanes: usize) -> [f64; L
             acc[l] += y[i + l];
         }
     }
-    acc
+    (acc, first)
 }
 
-/// For L lanes (4 or 8), over i < n + l in increasing i:
+/// For L lanes (4, 8 or 16), over i < n + l in increasing i:
 /// Σ (x[i]−mx_l)(y[i+l]−my_l), Σ (x[i]−mx_l)², Σ (y[i+l]−my_l)².
 fn lane_products<const L: usize>(
     x: &[f64],
@@ -175,9 +217,9 @@ fn lane_products<const L: usize>(
     mx: [f64; L],
     my: [f64; L],
 ) -> ([f64; L], [f64; L], [f64; L]) {
-    // `x` holds n+L−1 values, `y` n+2L−2, and L is 4 or 8, as the AVX build
-    // asserts.
-    return_if_avx!(avx::lane_products::<L>(x, y, n, mx, my));
+    // `x` holds n+L−1 values, `y` n+2L−2, and L is 4, 8 or 16, as the AVX
+    // build asserts.
+    return_if_avx!(fma: avx::lane_products::<L>(x, y, n, mx, my));
     lane_products_plain(x, y, n, mx, my, L)
 }
 
@@ -231,13 +273,27 @@ mod avx {
     }
 
     #[target_feature(enable = "avx")]
-    pub unsafe fn lane_sums<const L: usize>(y: &[f64], n: usize) -> [f64; L] {
-        assert!(L.is_multiple_of(4) && L <= 8 && y.len() + 2 >= n + 2 * L);
-        let mut acc = [_mm256_setzero_pd(); 2];
+    pub unsafe fn lane_sums<const L: usize>(
+        y: &[f64],
+        n: usize,
+        prefix: &[f64],
+    ) -> ([f64; L], f64) {
+        assert!(L.is_multiple_of(4) && L <= 16 && y.len() + 2 >= n + 2 * L);
+        let mut acc = [_mm256_setzero_pd(); 4];
         let g = L / 4;
-        for i in 0..n {
-            for (r, a) in acc.iter_mut().enumerate().take(g) {
-                *a = _mm256_add_pd(*a, _mm256_loadu_pd(y.as_ptr().add(i + 4 * r)));
+        let mut first = 0.0;
+        if prefix.is_empty() {
+            for i in 0..n {
+                for (r, a) in acc.iter_mut().enumerate().take(g) {
+                    *a = _mm256_add_pd(*a, _mm256_loadu_pd(y.as_ptr().add(i + 4 * r)));
+                }
+            }
+        } else {
+            for (i, &p) in prefix[..n].iter().enumerate() {
+                for (r, a) in acc.iter_mut().enumerate().take(g) {
+                    *a = _mm256_add_pd(*a, _mm256_loadu_pd(y.as_ptr().add(i + 4 * r)));
+                }
+                first += p;
             }
         }
         for j in 0..L - 1 {
@@ -250,10 +306,10 @@ mod avx {
         for (r, a) in acc.iter().enumerate().take(g) {
             _mm256_storeu_pd(out.as_mut_ptr().add(4 * r), *a);
         }
-        out
+        (out, first)
     }
 
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,fma")]
     pub unsafe fn lane_products<const L: usize>(
         x: &[f64],
         y: &[f64],
@@ -261,43 +317,54 @@ mod avx {
         mx: [f64; L],
         my: [f64; L],
     ) -> ([f64; L], [f64; L], [f64; L]) {
-        assert!(L.is_multiple_of(4) && L <= 8);
+        assert!(L.is_multiple_of(4) && L <= 16);
         assert!(x.len() + 1 >= n + L && y.len() + 2 >= n + 2 * L);
-        let g = L / 4;
-        let zero = _mm256_setzero_pd();
-        let (mut vmx, mut vmy) = ([zero; 2], [zero; 2]);
-        for r in 0..g {
-            vmx[r] = _mm256_loadu_pd(mx.as_ptr().add(4 * r));
-            vmy[r] = _mm256_loadu_pd(my.as_ptr().add(4 * r));
-        }
-        let (mut c, mut nx, mut ny) = ([zero; 2], [zero; 2], [zero; 2]);
-        for (i, &xv) in x[..n].iter().enumerate() {
-            let xv = _mm256_set1_pd(xv);
-            for r in 0..g {
-                let a = _mm256_sub_pd(xv, vmx[r]);
-                let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i + 4 * r)), vmy[r]);
-                c[r] = _mm256_add_pd(c[r], _mm256_mul_pd(a, b));
-                nx[r] = _mm256_add_pd(nx[r], _mm256_mul_pd(a, a));
-                ny[r] = _mm256_add_pd(ny[r], _mm256_mul_pd(b, b));
-            }
-        }
-        for j in 0..L - 1 {
-            let i = n + j;
-            let xv = _mm256_set1_pd(x[i]);
-            for r in 0..g {
-                let m = tail_mask(r, j);
-                let a = _mm256_sub_pd(xv, vmx[r]);
-                let b = _mm256_sub_pd(_mm256_loadu_pd(y.as_ptr().add(i + 4 * r)), vmy[r]);
-                c[r] = _mm256_add_pd(c[r], _mm256_and_pd(_mm256_mul_pd(a, b), m));
-                nx[r] = _mm256_add_pd(nx[r], _mm256_and_pd(_mm256_mul_pd(a, a), m));
-                ny[r] = _mm256_add_pd(ny[r], _mm256_and_pd(_mm256_mul_pd(b, b), m));
-            }
-        }
         let mut o = ([0.0f64; L], [0.0f64; L], [0.0f64; L]);
-        for r in 0..g {
-            _mm256_storeu_pd(o.0.as_mut_ptr().add(4 * r), c[r]);
-            _mm256_storeu_pd(o.1.as_mut_ptr().add(4 * r), nx[r]);
-            _mm256_storeu_pd(o.2.as_mut_ptr().add(4 * r), ny[r]);
+        // two registers (eight lags) per pass: their six chains of additions
+        // already keep the adders busy, and more would not fit the registers
+        for r0 in (0..L / 4).step_by(2) {
+            let g = (L / 4 - r0).min(2);
+            let ld = |v: &[f64; L], r: usize| _mm256_loadu_pd(v.as_ptr().add(4 * (r0 + r)));
+            let vmx: [__m256d; 2] = std::array::from_fn(|r| ld(&mx, r.min(g - 1)));
+            let vmy: [__m256d; 2] = std::array::from_fn(|r| ld(&my, r.min(g - 1)));
+            let zero = _mm256_setzero_pd();
+            let (mut c, mut nx, mut ny) = ([zero; 2], [zero; 2], [zero; 2]);
+            // x − mx as x·1 + (−mx) in one rounding, which is the
+            // subtraction's result: it runs on the multiply units, which the
+            // additions leave idle (1 comes through black_box so that it is
+            // not folded back into a subtraction)
+            let one = _mm256_set1_pd(std::hint::black_box(1.0));
+            let nmx = vmx.map(|m| _mm256_xor_pd(m, _mm256_set1_pd(-0.0)));
+            let yr = y.as_ptr().add(4 * r0);
+            for (i, &xv) in x[..n].iter().enumerate() {
+                let xv = _mm256_set1_pd(xv);
+                for r in 0..g {
+                    let a = _mm256_fmadd_pd(xv, one, nmx[r]);
+                    let b = _mm256_sub_pd(_mm256_loadu_pd(yr.add(i + 4 * r)), vmy[r]);
+                    c[r] = _mm256_add_pd(c[r], _mm256_mul_pd(a, b));
+                    nx[r] = _mm256_add_pd(nx[r], _mm256_mul_pd(a, a));
+                    ny[r] = _mm256_add_pd(ny[r], _mm256_mul_pd(b, b));
+                }
+            }
+            // the last lane of the pass takes part up to step n + 4(r0 + g) − 2
+            for j in 0..4 * (r0 + g) - 1 {
+                let i = n + j;
+                let xv = _mm256_set1_pd(x[i]);
+                for r in 0..g {
+                    let m = tail_mask(r0 + r, j);
+                    let a = _mm256_sub_pd(xv, vmx[r]);
+                    let b = _mm256_sub_pd(_mm256_loadu_pd(yr.add(i + 4 * r)), vmy[r]);
+                    c[r] = _mm256_add_pd(c[r], _mm256_and_pd(_mm256_mul_pd(a, b), m));
+                    nx[r] = _mm256_add_pd(nx[r], _mm256_and_pd(_mm256_mul_pd(a, a), m));
+                    ny[r] = _mm256_add_pd(ny[r], _mm256_and_pd(_mm256_mul_pd(b, b), m));
+                }
+            }
+            for r in 0..g {
+                let at = 4 * (r0 + r);
+                _mm256_storeu_pd(o.0.as_mut_ptr().add(at), c[r]);
+                _mm256_storeu_pd(o.1.as_mut_ptr().add(at), nx[r]);
+                _mm256_storeu_pd(o.2.as_mut_ptr().add(at), ny[r]);
+            }
         }
         o
     }
@@ -639,8 +706,10 @@ mod tests {
             .enumerate()
             .map(|(i, &v)| f64::from(v) + ((i * 7919) % 13) as f64 * 1e-3)
             .collect();
-        // ranges of 1 to 40 lags: groups of eight, of four and fewer
+        // ranges of 1 to 40 lags: groups of sixteen, eight, four and fewer
         for (lo, n) in [
+            (80, 16),
+            (90, 29),
             (20usize, 1usize),
             (30, 3),
             (40, 4),
@@ -653,11 +722,13 @@ mod tests {
             // fewer lags runs full width), and with none (it runs lag by lag)
             let hi = lo + n - 1;
             for x in [&x[..], &x[..11 + 2 * hi]] {
-                let mut cc = vec![0.0; n];
+                let (mut cc, mut plain) = (vec![0.0; n], vec![0.0; n]);
                 correlations(x, 11, lo..=hi, &mut cc);
-                for (k, &c) in cc.iter().enumerate() {
+                correlations_plain(x, 11, lo..=hi, &mut plain);
+                for (k, (&c, &p)) in cc.iter().zip(&plain).enumerate() {
                     let one = correlation_one_lag(x, 11, lo + k);
                     assert_eq!(c.to_bits(), one.to_bits(), "lags from {lo}, lag {}", lo + k);
+                    assert_eq!(p.to_bits(), one.to_bits(), "portable, lag {}", lo + k);
                 }
             }
         }
@@ -665,7 +736,7 @@ mod tests {
 
     #[test]
     fn plain_and_vector_lanes_agree_to_the_bit() {
-        let y: Vec<f64> = (0..120)
+        let y: Vec<f64> = (0..140)
             .map(|i| ((i * 31 % 17) as f64 - 8.0) * 0.37)
             .collect();
         let n = 100;
@@ -674,19 +745,42 @@ mod tests {
             [0.1, -0.2, 0.3, 0.05],
             [0.1, -0.2, 0.3, 0.05, 0.7, -1.1, 0.0, 2.0],
         );
+        let m16: [f64; 16] = std::array::from_fn(|l| m8[l % 8] * (1.0 + l as f64));
         // the reads end where lane L−1 needs them to
-        let (y4, y8) = (&y[..n + 6], &y[..n + 14]);
+        let (y4, y8, y16) = (&y[..n + 6], &y[..n + 14], &y[..n + 30]);
         assert_eq!(
-            bits(&lane_sums::<4>(y4, n)),
-            bits(&lane_sums_plain::<4>(y4, n, 4))
+            bits(&lane_sums::<16>(y16, n, &[]).0),
+            bits(&lane_sums_plain::<16>(y16, n, 16, &[]).0)
+        );
+        let (a, b) = (
+            lane_products::<16>(&y[..n + 15], y16, n, m16, m16),
+            lane_products_plain::<16>(&y[..n + 15], y16, n, m16, m16, 16),
         );
         assert_eq!(
-            bits(&lane_sums::<8>(y8, n)),
-            bits(&lane_sums_plain::<8>(y8, n, 8))
+            [bits(&a.0), bits(&a.1), bits(&a.2)],
+            [bits(&b.0), bits(&b.1), bits(&b.2)]
+        );
+        assert_eq!(
+            bits(&lane_sums::<4>(y4, n, &[]).0),
+            bits(&lane_sums_plain::<4>(y4, n, 4, &[]).0)
+        );
+        assert_eq!(
+            bits(&lane_sums::<8>(y8, n, &[]).0),
+            bits(&lane_sums_plain::<8>(y8, n, 8, &[]).0)
         );
         // each lane sums n + l values, the tail included
         let l5: f64 = y[5..n + 10].iter().sum();
-        assert_eq!(lane_sums::<8>(y8, n)[5].to_bits(), l5.to_bits());
+        assert_eq!(lane_sums::<8>(y8, n, &[]).0[5].to_bits(), l5.to_bits());
+        // the sum of a prefix beside the lanes leaves them as they are
+        let prefix = &y[7..7 + n];
+        let want: f64 = prefix.iter().sum();
+        for (lanes, first) in [
+            lane_sums::<8>(y8, n, prefix),
+            lane_sums_plain::<8>(y8, n, 8, prefix),
+        ] {
+            assert_eq!(bits(&lanes), bits(&lane_sums::<8>(y8, n, &[]).0));
+            assert_eq!(first.to_bits(), want.to_bits());
+        }
         let (a, b) = (
             lane_products::<4>(&y[..n + 3], y4, n, m4, m4),
             lane_products_plain::<4>(&y[..n + 3], y4, n, m4, m4, 4),

@@ -12,11 +12,22 @@
 /// after it otherwise. Every AVX build here is the plain code compiled wider
 /// without fused multiply-adds, so both paths give the same bits (each block's
 /// tests compare them); the call's other preconditions are stated beside it.
+/// `return_if_avx!(fma: ...)` also requires FMA, for builds that use a fused
+/// multiply-add only as `x·1 + y`, which rounds as the addition does.
 macro_rules! return_if_avx {
     ($avx:expr) => {
         #[cfg(target_arch = "x86_64")]
         if std::arch::is_x86_feature_detected!("avx") {
             // SAFETY: AVX is available (checked just above).
+            #[allow(clippy::macro_metavars_in_unsafe)]
+            return unsafe { $avx };
+        }
+    };
+    (fma: $avx:expr) => {
+        #[cfg(target_arch = "x86_64")]
+        if std::arch::is_x86_feature_detected!("avx") && std::arch::is_x86_feature_detected!("fma")
+        {
+            // SAFETY: AVX and FMA are available (checked just above).
             #[allow(clippy::macro_metavars_in_unsafe)]
             return unsafe { $avx };
         }
