@@ -58,7 +58,7 @@ fn correlations(x: &[f64], s: usize, lags: std::ops::RangeInclusive<usize>, cc: 
 /// [`correlations`] compiled for AVX: the means' divisions and the
 /// normalisations get four lanes wide (the same operations).
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn correlations_avx(
     x: &[f64],
     s: usize,
@@ -219,7 +219,7 @@ fn lane_products<const L: usize>(
 ) -> ([f64; L], [f64; L], [f64; L]) {
     // `x` holds n+L−1 values, `y` n+2L−2, and L is 4, 8 or 16, as the AVX
     // build asserts.
-    return_if_avx!(fma: avx::lane_products::<L>(x, y, n, mx, my));
+    return_if_avx!(avx::lane_products::<L>(x, y, n, mx, my));
     lane_products_plain(x, y, n, mx, my, L)
 }
 
@@ -272,7 +272,7 @@ mod avx {
         _mm256_cmp_pd::<_CMP_GT_OQ>(lane, _mm256_set1_pd(j as f64))
     }
 
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub unsafe fn lane_sums<const L: usize>(
         y: &[f64],
         n: usize,
@@ -309,7 +309,7 @@ mod avx {
         (out, first)
     }
 
-    #[target_feature(enable = "avx,fma")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub unsafe fn lane_products<const L: usize>(
         x: &[f64],
         y: &[f64],

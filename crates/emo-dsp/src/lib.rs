@@ -8,26 +8,19 @@
 #![allow(clippy::needless_range_loop)]
 
 /// Returns from the enclosing function with `$avx`, a call of a block's AVX
-/// build, when the processor has AVX, and falls through to the plain code
-/// after it otherwise. Every AVX build here is the plain code compiled wider
-/// without fused multiply-adds, so both paths give the same bits (each block's
-/// tests compare them); the call's other preconditions are stated beside it.
-/// `return_if_avx!(fma: ...)` also requires FMA, for builds that use a fused
-/// multiply-add only as `x·1 + y`, which rounds as the addition does.
+/// build, when the processor has AVX2 and FMA, and falls through to the plain
+/// code after it otherwise. Every AVX build here is the plain code compiled
+/// wider, so both paths give the same bits (each block's tests compare them):
+/// FMA is enabled for its code generation (broadcasts from registers,
+/// three-operand forms), and a fused multiply-add is written out only as
+/// `x·1 + y`, which rounds as the addition does; the call's other
+/// preconditions are stated beside it.
 macro_rules! return_if_avx {
     ($avx:expr) => {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx") {
-            // SAFETY: AVX is available (checked just above).
-            #[allow(clippy::macro_metavars_in_unsafe)]
-            return unsafe { $avx };
-        }
-    };
-    (fma: $avx:expr) => {
-        #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx") && std::arch::is_x86_feature_detected!("fma")
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
         {
-            // SAFETY: AVX and FMA are available (checked just above).
+            // SAFETY: AVX2 and FMA are available (checked just above).
             #[allow(clippy::macro_metavars_in_unsafe)]
             return unsafe { $avx };
         }

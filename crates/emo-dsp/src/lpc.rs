@@ -73,7 +73,7 @@ fn lanes_fixed<const W: usize, const L: usize>(x: [&[f32]; L], head: usize, r: &
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn lanes_fixed_avx<const W: usize, const L: usize>(
     x: [&[f32]; L],
     head: usize,

@@ -114,7 +114,7 @@ fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
 
 /// [`lsp_from_lpc`] for many predictors, bit-identical to one call each.
 /// Order-8 predictors (IS10's) go eight at a time through AVX lanes where the
-/// processor has AVX; other orders, and other processors, one by one.
+/// processor has AVX2 and FMA; other orders, and other processors, one by one.
 ///
 /// The root search is a chain of dependent evaluations (each grid step and
 /// bisection waits for the last), which leaves the processor idle most of
@@ -124,7 +124,10 @@ fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
 /// coarse search misses a root is redone alone (the finer retry).
 pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") && a.iter().all(|x| x.len() == 8) {
+    if std::arch::is_x86_feature_detected!("avx2")
+        && std::arch::is_x86_feature_detected!("fma")
+        && a.iter().all(|x| x.len() == 8)
+    {
         let mut out = Vec::with_capacity(a.len());
         // a short last group fills its spare lanes with its last predictor
         let group = |chunk: &[&[f32]]| {
@@ -143,13 +146,13 @@ pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
         let mut pairs = a.chunks_exact(2 * LANES);
         for pair in pairs.by_ref() {
             let (first, second) = pair.split_at(LANES);
-            // SAFETY: AVX is available (checked above).
+            // SAFETY: AVX2 and FMA are available (checked above).
             let [r0, r1] = unsafe { avx::lock_step([&group(first), &group(second)]) };
             keep(first, r0);
             keep(second, r1);
         }
         for chunk in pairs.remainder().chunks(LANES) {
-            // SAFETY: AVX is available (checked above).
+            // SAFETY: AVX2 and FMA are available (checked above).
             let [r] = unsafe { avx::lock_step([&group(chunk)]) };
             keep(chunk, r);
         }
@@ -196,7 +199,7 @@ mod avx {
     /// the same rounds (a round of one waits on its own previous round only,
     /// so the groups' chains of dependent operations overlap); a group whose
     /// lanes are all done rides along unchanged until the last is.
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub(super) unsafe fn lock_step<const G: usize>(
         c: [&[[[f32; LANES]; 5]; 2]; G],
     ) -> [([usize; LANES], [[f32; 8]; LANES]); G] {
@@ -439,11 +442,13 @@ mod tests {
                 assert_eq!(bits(&got[l]), bits(&lsp_from_lpc(eight[l])));
             }
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx") {
+            if std::arch::is_x86_feature_detected!("avx2")
+                && std::arch::is_x86_feature_detected!("fma")
+            {
                 let lanes = std::array::from_fn(|l| eight[l]);
                 // the lanes find as many roots as the scalar coarse search
                 // (so the lanes, not the one-by-one retry, gave the results above)
-                // SAFETY: AVX is available (checked just above).
+                // SAFETY: AVX2 and FMA are available (checked just above).
                 let [(roots, _)] = unsafe { avx::lock_step([&chebyshev_lanes(lanes)]) };
                 for l in 0..8 {
                     let mut f = vec![0.0; 8];
@@ -453,7 +458,8 @@ mod tests {
             }
         }
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx") {
+        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
+        {
             assert!(
                 lanes_used > 1000,
                 "{lanes_used} of 2000 predictors took the lanes"

@@ -107,7 +107,7 @@ impl MelFilterbank {
 
     /// [`MelFilterbank::apply_lanes`] compiled for AVX (four lanes in one register).
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn apply_lanes_avx(&self, power: &[[f64; 4]], out: [&mut [f64]; 4]) {
         self.apply_lanes_plain(power, out)
     }

@@ -152,7 +152,7 @@ fn coef_of(b: &Complex<f64>) -> Coef {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn row_coefficients_avx<const F: usize>(
     bins: &[Complex<f64>],
     coef: &mut [[Coef; F]],
@@ -214,7 +214,7 @@ fn accumulate_blocks_plain<const F: usize>(
 /// rows pass (no output is loaded or stored per row); each output gets
 /// `+ re·c` then `+ a·s` row by row, as the portable loop.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn accumulate_blocks_avx<const F: usize>(
     outs: &mut [Vec<f32>; F],
     coef: &[[Coef; F]],

@@ -121,7 +121,7 @@ impl RootSearch {
     /// lanes at a time (no FMA, so every value is bit-identical to the plain
     /// build's).
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn find_avx(&mut self, c: &[f64], z: &mut Vec<Complex<f64>>) {
         self.find_plain(c, z)
     }
@@ -433,9 +433,11 @@ mod tests {
                 search.find_plain(&c, &mut plain);
                 assert_eq!(bits(&plain), bits(&want), "order {order}");
                 #[cfg(target_arch = "x86_64")]
-                if std::arch::is_x86_feature_detected!("avx") {
+                if std::arch::is_x86_feature_detected!("avx2")
+                    && std::arch::is_x86_feature_detected!("fma")
+                {
                     let mut avx = guess.clone();
-                    // SAFETY: AVX is available (checked just above).
+                    // SAFETY: AVX2 and FMA are available (checked just above).
                     unsafe { search.find_avx(&c, &mut avx) };
                     assert_eq!(bits(&avx), bits(&want), "order {order}, AVX");
                 }

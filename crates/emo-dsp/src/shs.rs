@@ -143,7 +143,7 @@ impl LogFrequencySpectrum {
     /// [`LogFrequencySpectrum::apply_lanes`] compiled for AVX (the same
     /// operations; the conversions, peak tests and weighting get wider).
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn apply_lanes_avx(
         &self,
         mags: [&[f32]; LANES],
@@ -200,7 +200,7 @@ impl LogFrequencySpectrum {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn apply_lanes8_avx(
         &self,
         mags: [&[f32]; 2 * LANES],
@@ -278,7 +278,7 @@ fn means_by_fours<const G: usize>(ss: [[&[f32]; 4]; G]) -> [[f64; 4]; G] {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn means_by_fours_avx<const G: usize>(ss: [[&[f32]; 4]; G]) -> [[f64; 4]; G] {
     use std::arch::x86_64::*;
     let n = ss[0][0].len();
@@ -433,7 +433,7 @@ fn peak_bits_plain(a: &[f32], base: usize, end: usize, from: usize) -> u64 {
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn peak_bits_avx(a: &[f32], base: usize, end: usize) -> u64 {
     use std::arch::x86_64::*;
     assert!(base >= 1 && end < a.len() && end - base <= 64);
@@ -536,7 +536,7 @@ impl SubharmonicSummation {
 
     /// [`SubharmonicSummation::sum`] compiled for AVX: the same operations, 8 lanes wide.
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn sum_avx(&self, x: &[f32], ss: &mut Vec<f32>) {
         self.sum_plain(x, ss)
     }

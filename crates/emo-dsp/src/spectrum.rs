@@ -215,7 +215,7 @@ mod split_avx {
     use super::{split_halves, split_real_spectrum_plain, Complex};
     use std::arch::x86_64::*;
 
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub(super) unsafe fn f32x8(twiddles: &[Complex<f32>], out: &mut [Complex<f32>]) {
         if out.len() < 2 {
             return;
@@ -261,7 +261,7 @@ mod split_avx {
         split_real_spectrum_plain(twiddles, out, done)
     }
 
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub(super) unsafe fn f64x4(twiddles: &[Complex<f64>], out: &mut [Complex<f64>]) {
         if out.len() < 2 {
             return;
@@ -312,7 +312,7 @@ pub fn magnitudes<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut Vec<f32>) 
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn magnitudes_avx<T: Copy + Into<f64>>(bins: &[Complex<T>], out: &mut [f32]) {
     magnitudes_plain(bins, out)
 }

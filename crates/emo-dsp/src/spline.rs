@@ -162,7 +162,7 @@ impl NaturalSpline {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn eval_lanes_avx(
         &self,
         ys: [&[f64]; LANES],
@@ -175,7 +175,7 @@ impl NaturalSpline {
     }
 
     #[cfg(target_arch = "x86_64")]
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     unsafe fn eval_lanes8_avx(
         &self,
         ys: [&[f64]; 2 * LANES],
@@ -435,7 +435,7 @@ mod tests {
             &mut LaneWork::default(),
             [a, b, c, d],
         );
-        // and the portable lanes, which processors without AVX take
+        // and the portable lanes, which processors without AVX2 and FMA take
         let mut plain = vec![vec![0.0; at.len()]; 4];
         let [a, b, c, d] = &mut plain[..] else {
             unreachable!()

@@ -47,7 +47,7 @@ pub fn apply_window(frame: &[f32], window: &[f32], out: &mut [f32]) {
 
 /// [`apply_window`] compiled for AVX: the same operations, 8 lanes wide.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn apply_window_avx(frame: &[f32], window: &[f32], out: &mut [f32]) {
     apply_window_plain(frame, window, out)
 }
@@ -89,7 +89,7 @@ fn weighted_energy_from(x: &[f32], window: &[f64], from: usize, acc: f64) -> f64
 }
 
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn weighted_energies_avx<const G: usize>(
     frames: [[&[f32]; 4]; G],
     window: &[f64],

@@ -317,8 +317,8 @@ pub fn is10_functionals4(xs: [&[f32]; 4], out: &mut Vec<f32>) {
         return;
     }
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx") {
-        // SAFETY: AVX is available (checked just above).
+    if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma") {
+        // SAFETY: AVX2 and FMA are available (checked just above).
         return unsafe { is10_functionals4_avx(xs, out) };
     }
     is10_functionals4_plain(xs, out)
@@ -326,9 +326,9 @@ pub fn is10_functionals4(xs: [&[f32]; 4], out: &mut Vec<f32>) {
 
 /// [`is10_functionals4`] with its two passes in AVX registers.
 #[cfg(target_arch = "x86_64")]
-#[target_feature(enable = "avx")]
+#[target_feature(enable = "avx,avx2,fma")]
 unsafe fn is10_functionals4_avx(xs: [&[f32]; 4], out: &mut Vec<f32>) {
-    // SAFETY (both passes): AVX is available, as this function's caller checked.
+    // SAFETY (both passes): AVX2 and FMA are available, as this function's caller checked.
     is10_functionals4_with(
         xs,
         |xs| unsafe { avx::first_pass4(xs) },
@@ -411,7 +411,7 @@ mod avx {
     }
 
     /// [`super::first_pass_lanes`] of four contours.
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub(super) unsafe fn first_pass4(xs: [&[f32]; 4]) -> [FirstPass; 4] {
         assert!(!xs[0].is_empty());
         let first = _mm256_setr_pd(
@@ -446,7 +446,7 @@ mod avx {
     }
 
     /// [`super::spread_sums_lanes`] of four contours.
-    #[target_feature(enable = "avx")]
+    #[target_feature(enable = "avx,avx2,fma")]
     pub(super) unsafe fn spread_sums4(
         xs: [&[f32]; 4],
         m: [f64; 4],
