@@ -47,6 +47,29 @@ pub(crate) fn transpose4(r: [std::arch::x86_64::__m128; 4]) -> [std::arch::x86_6
     }
 }
 
+/// A 4×4 transpose of `f64` lanes: `r[q]` holds value q of four sequences
+/// (one per lane); the result's vector l holds sequence l's four values.
+///
+/// # Safety
+/// AVX must be available.
+#[cfg(target_arch = "x86_64")]
+#[inline(always)]
+pub(crate) unsafe fn transpose4_f64(
+    r: [std::arch::x86_64::__m256d; 4],
+) -> [std::arch::x86_64::__m256d; 4] {
+    use std::arch::x86_64::*;
+    let t0 = _mm256_unpacklo_pd(r[0], r[1]);
+    let t1 = _mm256_unpackhi_pd(r[0], r[1]);
+    let t2 = _mm256_unpacklo_pd(r[2], r[3]);
+    let t3 = _mm256_unpackhi_pd(r[2], r[3]);
+    [
+        _mm256_permute2f128_pd(t0, t2, 0x20),
+        _mm256_permute2f128_pd(t1, t3, 0x20),
+        _mm256_permute2f128_pd(t0, t2, 0x31),
+        _mm256_permute2f128_pd(t1, t3, 0x31),
+    ]
+}
+
 pub mod auditory;
 pub mod delta;
 pub mod formants;
