@@ -255,7 +255,8 @@ fn lane_products_plain<const L: usize>(
 }
 
 /// AVX versions: the same operations in the same order per lane (separate
-/// multiply and add, no FMA), so the results are bit-identical. L lanes are
+/// multiply and add; the one fused multiply-add, x·1 + (−mx), rounds as the
+/// subtraction it stands for), so the results are bit-identical. L lanes are
 /// L/4 registers, each its own chain of additions. The first n steps run in
 /// every lane; in the L−1 steps after them lane l takes part while the step is
 /// below n + l, and the others add +0.0 (their terms masked to zero), which
