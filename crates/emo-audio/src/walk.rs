@@ -15,6 +15,30 @@ pub fn is_audio_path(path: &Path) -> bool {
         .is_some_and(|e| AUDIO_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(e)))
 }
 
+/// What makes two paths the same file: on Unix its device and inode (one
+/// `stat`, where the canonical path costs a `readlink` per component, and a
+/// hard link is the same file too), elsewhere its canonical path; the path as
+/// given where neither can be read.
+#[derive(Debug, PartialEq, Eq, Hash)]
+enum FileId {
+    #[cfg(unix)]
+    Inode(u64, u64),
+    Path(PathBuf),
+}
+
+impl FileId {
+    fn of(path: &Path) -> Self {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::MetadataExt;
+            if let Ok(m) = std::fs::metadata(path) {
+                return FileId::Inode(m.dev(), m.ino());
+            }
+        }
+        FileId::Path(std::fs::canonicalize(path).unwrap_or_else(|_| path.to_owned()))
+    }
+}
+
 /// What [`find_audio_files`] found.
 #[derive(Debug, Default)]
 pub struct Found {
@@ -38,9 +62,8 @@ pub fn find_audio_files(inputs: &[PathBuf], follow_links: bool) -> Found {
     let mut seen = HashSet::new();
     let mut twice = 0usize;
     let mut keep = |path: PathBuf, files: &mut Vec<PathBuf>| {
-        // canonical form only to recognise the same file; the path is kept as reached
-        let real = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
-        if seen.insert(real) {
+        // the file's identity only to recognise it again; the path is kept as reached
+        if seen.insert(FileId::of(&path)) {
             files.push(path);
         } else {
             twice += 1;
@@ -182,6 +205,31 @@ mod tests {
         let f = find_audio_files(&[b.clone(), dir.clone(), b], false);
         assert_eq!(names(&f, &dir), ["b.wav", "sub/a.flac"]);
         assert!(f.notes[0].starts_with("2 files reached more than once"));
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn a_file_through_a_link_is_the_same_file() {
+        let dir = tree("links");
+        let (b, soft, hard) = (
+            dir.join("b.wav"),
+            dir.join("soft.wav"),
+            dir.join("hard.wav"),
+        );
+        std::os::unix::fs::symlink(&b, &soft).unwrap();
+        std::fs::hard_link(&b, &hard).unwrap();
+        // the first name reached is kept; the other two are the same file
+        let f = find_audio_files(&[soft.clone(), b.clone(), hard], false);
+        assert_eq!(f.files, [soft]);
+        assert!(f.notes[0].starts_with("2 files reached more than once"));
+        // a different file with the same content is another file
+        let copy = dir.join("copy.wav");
+        std::fs::copy(&b, &copy).unwrap();
+        assert_eq!(
+            find_audio_files(&[b.clone(), copy.clone()], false).files,
+            [b, copy]
+        );
         let _ = std::fs::remove_dir_all(&dir);
     }
 
