@@ -18,13 +18,19 @@
 macro_rules! return_if_avx {
     ($avx:expr) => {
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if crate::avx_builds() {
             // SAFETY: AVX2 and FMA are available (checked just above).
             #[allow(clippy::macro_metavars_in_unsafe)]
             return unsafe { $avx };
         }
     };
+}
+
+/// Whether the processor runs the blocks' AVX builds: AVX2 and FMA, the
+/// features they are compiled with (see [`return_if_avx`]).
+#[cfg(target_arch = "x86_64")]
+pub(crate) fn avx_builds() -> bool {
+    std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
 }
 
 /// A 4×4 transpose of `f32` lanes: `r[l]` holds four consecutive values of

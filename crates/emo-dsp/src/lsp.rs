@@ -124,10 +124,7 @@ fn search_roots(a: &[f32], step: f32, freq: &mut [f32]) -> usize {
 /// coarse search misses a root is redone alone (the finer retry).
 pub fn lsp_from_lpc_many(a: &[&[f32]]) -> Vec<Vec<f32>> {
     #[cfg(target_arch = "x86_64")]
-    if std::arch::is_x86_feature_detected!("avx2")
-        && std::arch::is_x86_feature_detected!("fma")
-        && a.iter().all(|x| x.len() == 8)
-    {
+    if crate::avx_builds() && a.iter().all(|x| x.len() == 8) {
         let mut out = Vec::with_capacity(a.len());
         // a short last group fills its spare lanes with its last predictor
         let group = |chunk: &[&[f32]]| {
@@ -442,9 +439,7 @@ mod tests {
                 assert_eq!(bits(&got[l]), bits(&lsp_from_lpc(eight[l])));
             }
             #[cfg(target_arch = "x86_64")]
-            if std::arch::is_x86_feature_detected!("avx2")
-                && std::arch::is_x86_feature_detected!("fma")
-            {
+            if crate::avx_builds() {
                 let lanes = std::array::from_fn(|l| eight[l]);
                 // the lanes find as many roots as the scalar coarse search
                 // (so the lanes, not the one-by-one retry, gave the results above)
@@ -458,8 +453,7 @@ mod tests {
             }
         }
         #[cfg(target_arch = "x86_64")]
-        if std::arch::is_x86_feature_detected!("avx2") && std::arch::is_x86_feature_detected!("fma")
-        {
+        if crate::avx_builds() {
             assert!(
                 lanes_used > 1000,
                 "{lanes_used} of 2000 predictors took the lanes"

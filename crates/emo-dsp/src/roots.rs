@@ -433,9 +433,7 @@ mod tests {
                 search.find_plain(&c, &mut plain);
                 assert_eq!(bits(&plain), bits(&want), "order {order}");
                 #[cfg(target_arch = "x86_64")]
-                if std::arch::is_x86_feature_detected!("avx2")
-                    && std::arch::is_x86_feature_detected!("fma")
-                {
+                if crate::avx_builds() {
                     let mut avx = guess.clone();
                     // SAFETY: AVX2 and FMA are available (checked just above).
                     unsafe { search.find_avx(&c, &mut avx) };
