@@ -101,12 +101,6 @@ impl PitchAnalyzer {
         }
     }
 
-    /// The subharmonic sums and candidates of lane group `g`.
-    fn detect_group(&mut self, g: usize) -> [PitchCandidates; 4] {
-        let [s0, s1, s2, s3] = &self.lane_scaled[g];
-        self.shs.detect4([s0, s1, s2, s3], &mut self.lane_ss[g])
-    }
-
     /// Candidates of four frames; the spline runs on the four side by side
     /// (results identical to four calls of [`PitchAnalyzer::analyse`]).
     pub fn analyse4(&mut self, frames: [&[f32]; 4]) -> [PitchCandidates; 4] {
@@ -117,7 +111,11 @@ impl PitchAnalyzer {
             &mut self.lane_work[0],
             &mut self.lane_scaled[0],
         );
-        self.detect_group(0)
+        let [c] = self.shs.detect_groups(
+            first_groups(&self.lane_scaled),
+            std::array::from_mut(&mut self.lane_ss[0]),
+        );
+        c
     }
 
     /// Candidates of eight frames: as [`PitchAnalyzer::analyse4`] twice, with
@@ -132,11 +130,14 @@ impl PitchAnalyzer {
             &mut self.lane_work,
             &mut self.lane_scaled,
         );
-        let ([s0, s1, s2, s3], [s4, s5, s6, s7]) = (&self.lane_scaled[0], &self.lane_scaled[1]);
-        let [[t0, t1, t2, t3], [t4, t5, t6, t7]] = &mut self.lane_ss;
-        self.shs.detect8(
-            [s0, s1, s2, s3, s4, s5, s6, s7],
-            [t0, t1, t2, t3, t4, t5, t6, t7],
-        )
+        let [[c0, c1, c2, c3], [c4, c5, c6, c7]] = self
+            .shs
+            .detect_groups(first_groups(&self.lane_scaled), &mut self.lane_ss);
+        [c0, c1, c2, c3, c4, c5, c6, c7]
     }
+}
+
+/// The first `G` of the lane groups' vectors, as slices.
+fn first_groups<const G: usize>(groups: &[[Vec<f32>; 4]; 2]) -> [[&[f32]; 4]; G] {
+    std::array::from_fn(|g| groups[g].each_ref().map(|v| &v[..]))
 }

@@ -570,33 +570,24 @@ impl SubharmonicSummation {
         self.candidates(ss, mean)
     }
 
-    /// [`SubharmonicSummation::detect`] for four spectra, bit-identical to four
-    /// calls: the four means (sequential sums, a chain of dependent adds each)
-    /// are summed side by side.
-    pub fn detect4(&self, xs: [&[f32]; 4], ss: &mut [Vec<f32>; 4]) -> [PitchCandidates; 4] {
-        for (x, s) in xs.iter().zip(ss.iter_mut()) {
-            self.sum(x, s);
+    /// [`SubharmonicSummation::detect`] for `G` groups of four spectra,
+    /// bit-identical to single calls: each group's four means (sequential
+    /// sums, a chain of dependent adds each) are summed side by side in one
+    /// register, the groups' chains interleaved.
+    pub fn detect_groups<const G: usize>(
+        &self,
+        xs: [[&[f32]; 4]; G],
+        ss: &mut [[Vec<f32>; 4]; G],
+    ) -> [[PitchCandidates; 4]; G] {
+        for (xs, ss) in xs.iter().zip(ss.iter_mut()) {
+            for (x, s) in xs.iter().zip(ss.iter_mut()) {
+                self.sum(x, s);
+            }
         }
-        let [a, b, c, d] = &mut *ss;
-        let [means] = means_by_fours([[&a[..], &b[..], &c[..], &d[..]]]);
-        let [a, b, c, d] = ss;
-        [
-            self.candidates(a, means[0]),
-            self.candidates(b, means[1]),
-            self.candidates(c, means[2]),
-            self.candidates(d, means[3]),
-        ]
-    }
-
-    /// [`SubharmonicSummation::detect`] for eight spectra, bit-identical to
-    /// eight calls: the eight means are summed side by side (two registers,
-    /// two independent chains where [`SubharmonicSummation::detect4`] has one).
-    pub fn detect8(&self, xs: [&[f32]; 8], mut ss: [&mut Vec<f32>; 8]) -> [PitchCandidates; 8] {
-        for (x, s) in xs.iter().zip(ss.iter_mut()) {
-            self.sum(x, s);
-        }
-        let means = means_by_fours([0, 1].map(|g| std::array::from_fn(|l| &ss[4 * g + l][..])));
-        std::array::from_fn(|l| self.candidates(ss[l], means[l / 4][l % 4]))
+        let means = means_by_fours(ss.each_ref().map(|g| g.each_ref().map(|s| &s[..])));
+        std::array::from_fn(|g| {
+            std::array::from_fn(|l| self.candidates(&mut ss[g][l], means[g][l]))
+        })
     }
 
     /// Candidates from a subharmonic sum and its mean.
