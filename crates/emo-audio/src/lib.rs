@@ -242,7 +242,19 @@ impl<'p, 's, 'a> Emitter<'p, 's, 'a> {
         first
     }
 
+    /// Hands on a block of decoded samples, stopping at the first one that is
+    /// not finite.
     fn emit(&mut self, rate: u32, block: &[f32]) -> ControlFlow<()> {
+        self.emit_checked(rate, block, true)
+    }
+
+    /// [`Emitter::emit`] for samples scaled from integers, finite by
+    /// construction: no scan for the values they cannot hold.
+    fn emit_finite(&mut self, rate: u32, block: &[f32]) -> ControlFlow<()> {
+        self.emit_checked(rate, block, false)
+    }
+
+    fn emit_checked(&mut self, rate: u32, block: &[f32], check: bool) -> ControlFlow<()> {
         let mut block = block;
         if self.skip > 0 {
             let n = block
@@ -258,9 +270,11 @@ impl<'p, 's, 'a> Emitter<'p, 's, 'a> {
                 last = true;
             }
         }
-        if let Some(i) = block.iter().position(|x| !x.is_finite()) {
-            self.bad_sample = Some(self.frames + i);
-            return ControlFlow::Break(());
+        if check {
+            if let Some(i) = block.iter().position(|x| !x.is_finite()) {
+                self.bad_sample = Some(self.frames + i);
+                return ControlFlow::Break(());
+            }
         }
         if block.is_empty() {
             return if last {
@@ -389,7 +403,7 @@ fn read_wav(path: &Path, opts: &ReadOptions, out: &mut Emitter) -> Result<Head, 
             } else {
                 for_each_block(reader.into_samples::<i32>(), nch, |raw| {
                     let (raw, k) = ch.select(raw, nch);
-                    out.emit(rate, &mix_int(&raw, k, fmt, opts.mode))
+                    out.emit_finite(rate, &mix_int(&raw, k, fmt, opts.mode))
                 })
                 .map_err(decode_err)?;
             }
@@ -421,39 +435,47 @@ fn read_pcm16<R: std::io::Read>(
     let mode = opts.mode;
     let frame_bytes = 2 * nch;
     let mut data = reader.into_inner().take(declared);
-    // no bigger than the data chunk says (a short file zeroes no 128 KiB),
+    // no bigger than the data chunk says (a short file reads no 128 KiB),
     // and at least a frame, so that every read makes progress
     let frames = usize::try_from(declared).unwrap_or(usize::MAX) / frame_bytes;
     let block = frame_bytes * BLOCK_FRAMES.min(frames.max(1));
-    let mut bytes = vec![0u8; block];
-    let mut ints: Vec<i32> = Vec::with_capacity(block / 2);
-    let mut filled = 0usize;
+    // filled by `read_to_end`, which writes into spare capacity: the buffer
+    // is never zeroed first
+    let mut bytes: Vec<u8> = Vec::with_capacity(block);
+    let mut ints: Vec<i32> = Vec::new();
+    let mut mono: Vec<f32> = Vec::new();
+    // one channel kept as it is: converted straight from the bytes
+    let one_channel = nch == 1 && opts.channels.keeps_all(nch);
     loop {
-        let n = data
-            .read(&mut bytes[filled..])
+        let want = (block - bytes.len()) as u64;
+        let n = (&mut data)
+            .take(want)
+            .read_to_end(&mut bytes)
             .map_err(|e| AudioError::Decode {
                 path: path.to_owned(),
                 reason: format!("damaged sample data: {e}"),
             })?;
-        filled += n;
-        if n != 0 && filled < block {
-            continue;
-        }
-        let whole = filled / frame_bytes * frame_bytes;
-        ints.clear();
-        ints.extend(
-            bytes[..whole]
-                .chunks_exact(2)
-                .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]]))),
-        );
-        let (sel, k) = opts.channels.select(&ints, nch);
-        let flow = out.emit(rate, &mix_int(&sel, k, fmt, mode));
-        if n == 0 || flow.is_break() {
+        // fewer bytes than asked for: the data (or the file) has ended
+        let end = (n as u64) < want;
+        let whole = bytes.len() / frame_bytes * frame_bytes;
+        let flow = if one_channel {
+            mixdown::pcm16_mono(&bytes[..whole], &mut mono);
+            out.emit_finite(rate, &mono)
+        } else {
+            ints.clear();
+            ints.extend(
+                bytes[..whole]
+                    .chunks_exact(2)
+                    .map(|b| i32::from(i16::from_le_bytes([b[0], b[1]]))),
+            );
+            let (sel, k) = opts.channels.select(&ints, nch);
+            out.emit_finite(rate, &mix_int(&sel, k, fmt, mode))
+        };
+        if end || flow.is_break() {
             return Ok(());
         }
         // keep a partial frame for the next block
-        bytes.copy_within(whole..filled, 0);
-        filled -= whole;
+        bytes.drain(..whole);
     }
 }
 

@@ -129,6 +129,20 @@ pub fn mix_int(interleaved: &[i32], channels: usize, fmt: IntFormat, mode: Input
     }
 }
 
+/// One channel of little-endian 16-bit samples, straight from the file's
+/// bytes, scaled as [`mix_int`] scales one 16-bit channel in either mode:
+/// `v / 32767` (the Python route's ÷32768, ×32768 and truncation give `v`
+/// back exactly). One pass with no integer buffer between, which the
+/// compiler vectorises. A trailing odd byte is ignored.
+pub fn pcm16_mono(bytes: &[u8], out: &mut Vec<f32>) {
+    out.clear();
+    out.extend(
+        bytes
+            .chunks_exact(2)
+            .map(|b| f32::from(i16::from_le_bytes([b[0], b[1]])) / 32767.0),
+    );
+}
+
 /// Mixes interleaved float samples to mono.
 pub fn mix_float(interleaved: &[f32], channels: usize, mode: InputMode) -> Vec<f32> {
     let channels = channels.max(1);
@@ -158,6 +172,27 @@ mod tests {
             m,
             mix_int(&[32767, -32767, 16384], 1, IntFormat::I16, Python)
         );
+    }
+
+    #[test]
+    fn bytes_of_one_channel_give_mix_int_values_in_both_modes() {
+        // every 16-bit value, plus an odd trailing byte that is ignored
+        let ints: Vec<i32> = (i32::from(i16::MIN)..=i32::from(i16::MAX)).collect();
+        let mut bytes: Vec<u8> = ints
+            .iter()
+            .flat_map(|&v| (v as i16).to_le_bytes())
+            .collect();
+        bytes.push(0x7f);
+        let mut out = vec![9.0; 3];
+        pcm16_mono(&bytes, &mut out);
+        for mode in [SmilExtract, Python] {
+            let want = mix_int(&ints, 1, IntFormat::I16, mode);
+            assert_eq!(out.len(), want.len());
+            assert!(out
+                .iter()
+                .zip(&want)
+                .all(|(a, b)| a.to_bits() == b.to_bits()));
+        }
     }
 
     #[test]

@@ -49,6 +49,14 @@ impl Channels {
         }
     }
 
+    /// True if the selection keeps every one of `channels` channels, as is.
+    pub(crate) fn keeps_all(self, channels: usize) -> bool {
+        match self {
+            Channels::All => true,
+            Channels::Mask(m) => m == (u64::MAX >> (64 - channels.clamp(1, 64))),
+        }
+    }
+
     /// Keeps the selected channels of interleaved frames of `channels`
     /// samples: the samples and their new channel count. Borrowed where
     /// nothing is dropped.
@@ -59,7 +67,7 @@ impl Channels {
     ) -> (std::borrow::Cow<'a, [T]>, usize) {
         let channels = channels.max(1);
         let mask = match self {
-            Channels::Mask(m) if m != (u64::MAX >> (64 - channels.min(64))) => m,
+            Channels::Mask(m) if !self.keeps_all(channels) => m,
             _ => return (std::borrow::Cow::Borrowed(interleaved), channels),
         };
         let keep = mask.count_ones() as usize;
