@@ -73,7 +73,9 @@ enum Command {
 /// Turns transparent huge pages off for this process. The allocator returns
 /// freed memory to the system and takes it back file after file; with huge
 /// pages each return and refault zeroes 2 MiB, which cost 6-7 % of extraction
-/// time (`perf`, docs/performance.md). Memory use is unchanged.
+/// time (`perf`, docs/performance.md). Memory use is unchanged. This comes
+/// after the allocator's first memory, taken before `main`: mimalloc's
+/// `no_thp` feature (Cargo.toml) keeps it from asking for huge pages there.
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes plain integers and touches no memory of
