@@ -135,7 +135,14 @@ fn is_decimal_tie(v: f32, k: usize) -> bool {
     const POW10: [f64; 13] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
     ];
-    k < POW10.len() && (f64::from(v).abs() * POW10[k]).fract() == 0.5
+    if k >= POW10.len() {
+        return false;
+    }
+    // halfway: twice v·10^k (exact) is an odd integer. Tested by a round
+    // trip through u64, not `fract`, which without SSE4.1 is a call to libm's
+    // `trunc` for every number written; from 2^53 on every f64 is even.
+    let twice = 2.0 * f64::from(v).abs() * POW10[k];
+    twice < 9007199254740992.0 && (twice as u64) as f64 == twice && (twice as u64) % 2 == 1
 }
 
 /// A CSV field, quoted where it must be.
