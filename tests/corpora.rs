@@ -87,4 +87,5 @@ fn manifest_reader_names_bad_lines() {
     assert!(e.contains("m.csv:2") && e.contains("gender"), "{e}");
     std::fs::write(&m, "path,speaker,label\n").unwrap();
     assert!(read(&m, None).unwrap_err().to_string().contains("'gender'"));
+    let _ = std::fs::remove_dir_all(&d);
 }

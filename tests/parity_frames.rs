@@ -13,12 +13,15 @@ fn frames_for(path: &Path, settings: &Settings, mode: emo_audio::InputMode) -> F
         ..Default::default()
     };
     let x = emo_features::extract_file(path, settings, &read).unwrap();
-    let dir = std::env::temp_dir().join(format!("emo-frames-{}", std::process::id()));
+    // one directory per call, removed after: tests run side by side
+    static CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+    let call = CALLS.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let dir = std::env::temp_dir().join(format!("emo-frames-{}-{call}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let p = dir.join(format!("{}.csv", emo_features::row_name(path)));
     std::fs::write(&p, lld_csv(&x.contours)).unwrap();
     let t = FrameTable::read_csv(&p).unwrap();
-    let _ = std::fs::remove_file(&p);
+    let _ = std::fs::remove_dir_all(&dir);
     t
 }
 
