@@ -435,7 +435,7 @@ fn read_pcm16<R: std::io::Read>(
     let mode = opts.mode;
     let frame_bytes = 2 * nch;
     let mut data = reader.into_inner().take(declared);
-    // no bigger than the data chunk says (a short file reads no 128 KiB),
+    // no bigger than the data chunk says (a short file allocates no 128 KiB),
     // and at least a frame, so that every read makes progress
     let frames = usize::try_from(declared).unwrap_or(usize::MAX) / frame_bytes;
     let block = frame_bytes * BLOCK_FRAMES.min(frames.max(1));

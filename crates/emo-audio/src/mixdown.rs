@@ -134,7 +134,7 @@ pub fn mix_int(interleaved: &[i32], channels: usize, fmt: IntFormat, mode: Input
 /// `v / 32767` (the Python route's ÷32768, ×32768 and truncation give `v`
 /// back exactly). One pass with no integer buffer between, which the
 /// compiler vectorises. A trailing odd byte is ignored.
-pub fn pcm16_mono(bytes: &[u8], out: &mut Vec<f32>) {
+pub(crate) fn pcm16_mono(bytes: &[u8], out: &mut Vec<f32>) {
     out.clear();
     out.extend(
         bytes
