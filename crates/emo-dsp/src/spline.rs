@@ -321,10 +321,7 @@ impl NaturalSpline {
     #[inline(always)]
     unsafe fn transpose_lanes_avx(&self, ys: [&[f64]; LANES], work: &mut LaneWork) {
         use std::arch::x86_64::*;
-        let n = self.x.len();
-        work.y.resize(n, [0.0; LANES]);
-        work.y2.resize(n, [0.0; LANES]);
-        work.u.resize(n, [0.0; LANES]);
+        let n = self.size_lanes(work);
         assert!(ys.iter().all(|y| y.len() >= n));
         let mut i = 0;
         while i + 4 <= n {
@@ -335,25 +332,25 @@ impl NaturalSpline {
             }
             i += 4;
         }
-        for (k, yk) in work.y.iter_mut().enumerate().skip(i) {
-            for l in 0..LANES {
-                yk[l] = ys[l][k];
-            }
-        }
+        copy_lanes_from(ys, work, i);
     }
 
     /// The data of the four lanes side by side.
     #[inline(always)]
     fn transpose_lanes(&self, ys: [&[f64]; LANES], work: &mut LaneWork) {
+        self.size_lanes(work);
+        copy_lanes_from(ys, work, 0);
+    }
+
+    /// Room for one point of each lane per knot in all three buffers; the
+    /// number of knots.
+    #[inline(always)]
+    fn size_lanes(&self, work: &mut LaneWork) -> usize {
         let n = self.x.len();
         work.y.resize(n, [0.0; LANES]);
         work.y2.resize(n, [0.0; LANES]);
         work.u.resize(n, [0.0; LANES]);
-        for (i, yi) in work.y.iter_mut().enumerate() {
-            for l in 0..LANES {
-                yi[l] = ys[l][i];
-            }
-        }
+        n
     }
 
     /// The data of the four lanes side by side, and their second derivatives.
@@ -417,6 +414,17 @@ impl NaturalSpline {
             o1[t] = r[1];
             o2[t] = r[2];
             o3[t] = r[3];
+        }
+    }
+}
+
+/// Point `k` of the four lanes side by side, for every point from `from` on
+/// (`work.y` sized to the knots).
+#[inline(always)]
+fn copy_lanes_from(ys: [&[f64]; LANES], work: &mut LaneWork, from: usize) {
+    for (k, yk) in work.y.iter_mut().enumerate().skip(from) {
+        for l in 0..LANES {
+            yk[l] = ys[l][k];
         }
     }
 }
