@@ -1,50 +1,12 @@
 //! End-to-end tests of the `emo-pipe` binary.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+mod common;
 
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_emo-pipe"))
-}
+use common::{bin, text, tmp};
+use std::path::{Path, PathBuf};
 
 fn fixtures() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../fixtures")
-}
-
-/// A scratch directory of one test, removed when the test ends (pass or
-/// fail), so that runs of the suite leave nothing in the temporary directory.
-struct TempDir(PathBuf);
-
-impl Drop for TempDir {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
-impl std::ops::Deref for TempDir {
-    type Target = Path;
-    fn deref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<Path> for TempDir {
-    fn as_ref(&self) -> &Path {
-        &self.0
-    }
-}
-
-impl AsRef<std::ffi::OsStr> for TempDir {
-    fn as_ref(&self) -> &std::ffi::OsStr {
-        self.0.as_os_str()
-    }
-}
-
-fn tmp(name: &str) -> TempDir {
-    let d = std::env::temp_dir().join(format!("emo-cli-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    TempDir(d)
 }
 
 /// A manifest (path,speaker,gender,label) over fixture clips:
@@ -56,13 +18,6 @@ fn fixture_manifest(rows: &[(&str, &str, &str, &str)]) -> String {
         m.push_str(&format!("{},{s},{g},{l}\n", a.join(f).display()));
     }
     m
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
 }
 
 #[test]

@@ -2,27 +2,12 @@
 //! windowed features that equal the segment cut out as its own file, the
 //! automatic cut of long files, and audio streamed on stdin.
 
+mod common;
+
+use common::{bin, text, tmp};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-
-fn bin() -> Command {
-    Command::new(env!("CARGO_BIN_EXE_emo-pipe"))
-}
-
-fn tmp(name: &str) -> PathBuf {
-    let d = std::env::temp_dir().join(format!("emo-seg-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&d);
-    std::fs::create_dir_all(&d).unwrap();
-    d
-}
-
-fn text(o: &Output) -> (String, String) {
-    (
-        String::from_utf8_lossy(&o.stdout).into_owned(),
-        String::from_utf8_lossy(&o.stderr).into_owned(),
-    )
-}
 
 fn read_clip(name: &str) -> Vec<i16> {
     let p = Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -181,7 +166,6 @@ fn vad_finds_each_clip_and_a_segment_row_is_the_segment_cut_out() {
         &rows[1][3..],
         "segment row differs from the cut-out file"
     );
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -248,7 +232,6 @@ fn long_files_are_cut_by_default_with_a_note_and_short_ones_are_not() {
         err.contains("long.wav") && err.contains("longer than the recording"),
         "{err}"
     );
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 #[test]
@@ -321,7 +304,6 @@ fn a_stream_on_stdin_gives_the_file_s_segments_and_a_cut_stream_keeps_what_was_d
     let csv = std::fs::read_to_string(&table).unwrap();
     assert_eq!(csv.lines().count(), 1 + from_file.len());
     assert!(csv.lines().nth(1).unwrap().starts_with("-,"));
-    std::fs::remove_dir_all(&d).unwrap();
 }
 
 /// `extract -` without `--segment` analyses the stream as it arrives (never
@@ -382,5 +364,4 @@ fn a_whole_stream_on_stdin_equals_its_file_and_a_cut_one_keeps_its_row() {
         );
         assert_eq!(features(&table), first_half, "{set}");
     }
-    std::fs::remove_dir_all(&d).unwrap();
 }
